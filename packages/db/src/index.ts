@@ -1,0 +1,6 @@
+export * from './connection';
+export * from './errors';
+export * from './migrate';
+export * from './migrations';
+export * from './repositories';
+export * from './schema';

@@ -1,0 +1,177 @@
+import type { Insertable } from 'kysely';
+import type { Db } from '../connection';
+import type {
+  PaperAccountRow,
+  PaperFillRow,
+  PaperFillsTable,
+  PaperOrderRow,
+  PaperOrderStatus,
+  PaperOrdersTable,
+  PaperPositionRow,
+  PaperPositionsTable,
+} from '../schema';
+
+/** Creates the paper account if it does not exist (an existing one is kept as it is) and returns it. */
+export async function ensurePaperAccount(
+  db: Db,
+  a: { accountId: number; startingCapital: string; at: number },
+): Promise<PaperAccountRow> {
+  await db
+    .insertInto('paper_accounts')
+    .values({
+      account_id: a.accountId,
+      starting_capital: a.startingCapital,
+      balance: a.startingCapital,
+      realized_pnl: '0',
+      fees_paid: '0',
+      leverage: '{}',
+      version: 0,
+      created_at: a.at,
+      updated_at: a.at,
+    })
+    .onConflict((oc) => oc.column('account_id').doNothing())
+    .execute();
+  return db
+    .selectFrom('paper_accounts')
+    .selectAll()
+    .where('account_id', '=', a.accountId)
+    .executeTakeFirstOrThrow();
+}
+
+export async function getPaperAccount(db: Db, accountId: number): Promise<PaperAccountRow | undefined> {
+  return db.selectFrom('paper_accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/**
+ * Inside a transaction: takes the account's write lock (a row lock on PostgreSQL, the database write
+ * lock on SQLite) by bumping its version, and returns the row as it is now. Every change to an
+ * account's balance, positions or orders starts here, so they are serialized across processes.
+ */
+export async function lockPaperAccount(db: Db, accountId: number): Promise<PaperAccountRow | undefined> {
+  return db
+    .updateTable('paper_accounts')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('account_id', '=', accountId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updatePaperAccount(
+  db: Db,
+  accountId: number,
+  patch: Partial<Pick<PaperAccountRow, 'balance' | 'realized_pnl' | 'fees_paid' | 'leverage'>> & {
+    updated_at: number;
+  },
+): Promise<void> {
+  await db.updateTable('paper_accounts').set(patch).where('account_id', '=', accountId).execute();
+}
+
+export async function insertPaperOrder(db: Db, o: Insertable<PaperOrdersTable>): Promise<PaperOrderRow> {
+  return db.insertInto('paper_orders').values(o).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findPaperOrder(
+  db: Db,
+  accountId: number,
+  clientOrderId: string,
+): Promise<PaperOrderRow | undefined> {
+  return db
+    .selectFrom('paper_orders')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('client_order_id', '=', clientOrderId)
+    .executeTakeFirst();
+}
+
+export async function getPaperOrder(db: Db, id: number): Promise<PaperOrderRow | undefined> {
+  return db.selectFrom('paper_orders').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Open (NEW) orders, oldest first: of one account and/or symbol, or of every account. */
+export async function listOpenPaperOrders(
+  db: Db,
+  q: { accountId?: number; symbol?: string } = {},
+): Promise<PaperOrderRow[]> {
+  let query = db.selectFrom('paper_orders').selectAll().where('status', '=', 'NEW');
+  if (q.accountId !== undefined) query = query.where('account_id', '=', q.accountId);
+  if (q.symbol !== undefined) query = query.where('symbol', '=', q.symbol);
+  return query.orderBy('id', 'asc').execute();
+}
+
+/**
+ * Moves an order out of NEW. Only one caller can win: the update is conditional on the order still
+ * being NEW, so of several processes filling or cancelling the same order, exactly one gets `true`.
+ */
+export async function finishPaperOrder(
+  db: Db,
+  id: number,
+  patch: {
+    status: Exclude<PaperOrderStatus, 'NEW'>;
+    qty?: string;
+    filled_qty?: string;
+    avg_price?: string | null;
+    reason?: string | null;
+    updated_at: number;
+  },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('paper_orders')
+    .set(patch)
+    .where('id', '=', id)
+    .where('status', '=', 'NEW')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertPaperFill(db: Db, f: Insertable<PaperFillsTable>): Promise<PaperFillRow> {
+  return db.insertInto('paper_fills').values(f).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The fills of some orders, in execution order. */
+export async function listPaperFills(db: Db, orderIds: readonly number[]): Promise<PaperFillRow[]> {
+  if (orderIds.length === 0) return [];
+  return db
+    .selectFrom('paper_fills')
+    .selectAll()
+    .where('order_id', 'in', [...orderIds])
+    .orderBy('id', 'asc')
+    .execute();
+}
+
+export async function getPaperPosition(
+  db: Db,
+  accountId: number,
+  symbol: string,
+): Promise<PaperPositionRow | undefined> {
+  return db
+    .selectFrom('paper_positions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('symbol', '=', symbol)
+    .executeTakeFirst();
+}
+
+/** Every position row of an account (flat ones included: qty 0). */
+export async function listPaperPositions(db: Db, accountId: number): Promise<PaperPositionRow[]> {
+  return db
+    .selectFrom('paper_positions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('symbol', 'asc')
+    .execute();
+}
+
+export async function savePaperPosition(db: Db, p: Insertable<PaperPositionsTable>): Promise<void> {
+  await db
+    .insertInto('paper_positions')
+    .values(p)
+    .onConflict((oc) =>
+      oc.columns(['account_id', 'symbol']).doUpdateSet({
+        qty: p.qty,
+        entry_price: p.entry_price,
+        realized_pnl: p.realized_pnl,
+        updated_at: p.updated_at,
+      }),
+    )
+    .execute();
+}

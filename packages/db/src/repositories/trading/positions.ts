@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import type { Db } from '../../connection';
+import type { Dialect } from '../../migrations';
+import type { PositionRow, PositionRowStatus, PositionsTable } from '../../schema';
+import { claimRows } from './claim';
+
+/** Statuses in which a position still holds or may still get exposure. */
+export const LIVE_POSITION_STATUSES = ['PENDING', 'OPEN', 'PARTIAL'] as const;
+
+/** The columns that mirror the state JSON, written together with it. */
+export type PositionStateColumns = Pick<
+  PositionsTable,
+  | 'status'
+  | 'close_reason'
+  | 'qty'
+  | 'remaining_qty'
+  | 'avg_entry_price'
+  | 'margin_usdt'
+  | 'realized_pnl_usdt'
+  | 'realized_pnl_pct'
+  | 'state'
+  | 'opened_at'
+  | 'closed_at'
+>;
+
+export type NewPosition = Omit<PositionsTable, 'id' | 'version'>;
+
+export async function insertPosition(db: Db, p: NewPosition): Promise<number> {
+  const row = await db
+    .insertInto('positions')
+    .values({ ...p, version: 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findPosition(db: Db, id: number): Promise<PositionRow | undefined> {
+  return db.selectFrom('positions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findPositionBySignalUser(
+  db: Db,
+  signalId: number,
+  userId: number,
+): Promise<PositionRow | undefined> {
+  return db
+    .selectFrom('positions')
+    .selectAll()
+    .where('signal_id', '=', signalId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function loadPositions(db: Db, ids: readonly number[]): Promise<PositionRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('positions').selectAll().where('id', 'in', ids).orderBy('id').execute();
+}
+
+/** Leases positions that have work (unprocessed events or orders to send). */
+export async function claimPositions(
+  db: Db,
+  dialect: Dialect,
+  q: { owner: string; now: number; leaseMs: number; limit: number },
+): Promise<number[]> {
+  return claimRows(db, dialect, {
+    table: 'positions',
+    ready: sql`pending_work = 1`,
+    owner: q.owner,
+    now: q.now,
+    until: q.now + q.leaseMs,
+    limit: q.limit,
+  });
+}
+
+/**
+ * Writes a new state. Fails (returns false) if the lease was lost to another worker, so a stale
+ * worker can never overwrite a newer state.
+ */
+export async function savePositionState(
+  db: Db,
+  id: number,
+  owner: string,
+  columns: PositionStateColumns & { pending_work: number; lease_until: number; updated_at: number },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('positions')
+    .set((eb) => ({ ...columns, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Ends a lease. The position stays in the work queue when it still has work, or when events arrived
+ * meanwhile (`pending_work` was set to 1 by whoever inserted them, and unprocessed rows remain).
+ * `retryAt` keeps it leased-out until then (back-off after a transient venue error).
+ */
+export async function releasePosition(
+  db: Db,
+  id: number,
+  owner: string,
+  q: { hasWork: boolean; retryAt: number | null; now: number },
+): Promise<void> {
+  const pending = q.hasWork
+    ? sql<number>`1`
+    : sql<number>`case when exists (select 1 from position_inbox i where i.position_id = ${id} and i.processed_at is null) then 1 else 0 end`;
+  await db
+    .updateTable('positions')
+    .set({ pending_work: pending, lease_owner: null, lease_until: q.retryAt, updated_at: q.now })
+    .where('id', '=', id)
+    .where('lease_owner', '=', owner)
+    .execute();
+  if (q.hasWork) return;
+  // On PostgreSQL the subquery above reads the snapshot taken when the statement began: an event
+  // committed while the statement waited for the row lock (its enqueue set pending_work = 1) is not
+  // seen, and the 0 written here would hide it for good. A fresh statement sees every committed event.
+  await db
+    .updateTable('positions')
+    .set({ pending_work: 1 })
+    .where('id', '=', id)
+    .where('pending_work', '=', 0)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('position_inbox')
+          .select(sql`1`.as('one'))
+          .where('position_inbox.position_id', '=', id)
+          .where('position_inbox.processed_at', 'is', null),
+      ),
+    )
+    .execute();
+}
+
+export async function markPositionsPending(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('positions').set({ pending_work: 1 }).where('id', 'in', ids).execute();
+}
+
+/** Every position that may still have live orders is put back in the work queue (start-up reconciliation). */
+export async function markLivePositionsPending(db: Db): Promise<number[]> {
+  const rows = await db
+    .updateTable('positions')
+    .set({ pending_work: 1 })
+    .where('status', 'in', [...LIVE_POSITION_STATUSES])
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export interface PositionListQuery {
+  userId?: number;
+  statuses?: readonly PositionRowStatus[];
+  closedSince?: number;
+  signalId?: number;
+  before?: number;
+  limit: number;
+}
+
+export async function listPositions(db: Db, q: PositionListQuery): Promise<PositionRow[]> {
+  let query = db.selectFrom('positions').selectAll();
+  if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
+  if (q.statuses) query = query.where('status', 'in', [...q.statuses]);
+  if (q.closedSince !== undefined) query = query.where('closed_at', '>=', q.closedSince);
+  if (q.signalId !== undefined) query = query.where('signal_id', '=', q.signalId);
+  if (q.before !== undefined) query = query.where('id', '<', q.before);
+  return query.orderBy('id', 'desc').limit(q.limit).execute();
+}

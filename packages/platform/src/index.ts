@@ -1,0 +1,5 @@
+export * from './config';
+export * from './secrets';
+export * from './logger';
+export * from './clock';
+export * from './crypto';
