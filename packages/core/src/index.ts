@@ -1,0 +1,4 @@
+export * from './money';
+export * from './types';
+export * from './signal';
+export * from './trading';

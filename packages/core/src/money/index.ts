@@ -1,0 +1,3 @@
+export * from './decimal';
+export * from './aggregate';
+export * from './rounding';

@@ -1,0 +1,2 @@
+export * from './signal-outcome';
+export * from './outcome-stats';

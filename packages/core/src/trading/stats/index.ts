@@ -1,0 +1,2 @@
+export * from './drawdown';
+export * from './daily-stats';
