@@ -1,0 +1,4 @@
+export * from './ccxt';
+export * from './market-data';
+export * from './paper';
+export * from './port';

@@ -1,0 +1,3 @@
+export * from './client-order-id';
+export * from './errors';
+export * from './types';
