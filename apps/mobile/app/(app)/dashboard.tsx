@@ -1,0 +1,3 @@
+import { DashboardScreen } from '../../src/screens/dashboard';
+
+export default DashboardScreen;

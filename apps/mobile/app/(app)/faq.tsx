@@ -1,0 +1,3 @@
+import { FaqScreen } from '../../src/screens/faq';
+
+export default FaqScreen;

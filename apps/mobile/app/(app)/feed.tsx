@@ -1,0 +1,3 @@
+import { FeedScreen } from '../../src/screens/feed';
+
+export default FeedScreen;

@@ -1,0 +1,3 @@
+import { OnboardingScreen } from '../../src/screens/onboarding';
+
+export default OnboardingScreen;

@@ -1,0 +1,3 @@
+import { PlansScreen } from '../../src/screens/plans';
+
+export default PlansScreen;

@@ -1,0 +1,3 @@
+import { PositionsScreen } from '../../src/screens/positions';
+
+export default PositionsScreen;

@@ -1,0 +1,3 @@
+import { SettingsScreen } from '../../src/screens/settings';
+
+export default SettingsScreen;

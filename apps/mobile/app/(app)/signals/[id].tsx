@@ -1,0 +1,3 @@
+import { SignalDetailScreen } from '../../../src/screens/signal-detail';
+
+export default SignalDetailScreen;

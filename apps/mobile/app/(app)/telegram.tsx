@@ -1,0 +1,3 @@
+import { TelegramScreen } from '../../src/screens/telegram';
+
+export default TelegramScreen;

@@ -1,0 +1,3 @@
+import { TradeScreen } from '../../src/screens/trade';
+
+export default TradeScreen;

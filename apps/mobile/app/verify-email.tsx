@@ -1,0 +1,3 @@
+import { VerifyEmailScreen } from '../src/screens/verify-email';
+
+export default VerifyEmailScreen;
