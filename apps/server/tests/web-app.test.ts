@@ -51,4 +51,21 @@ describeDb('the web app at /', (t) => {
       expect(r.raw.body, url).not.toContain('"workspaces"');
     }
   });
+
+  it('says how to build the app until it is built, then serves it without a restart', async () => {
+    const later = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-web-later-'));
+    const s2 = await startTestServer(t, { env: { WEB_APP_DIR: later } });
+    try {
+      const before = await s2.api.get('/positions');
+      expect(before.status).toBe(404);
+      expect(before.body).toMatchObject({ error: 'web_app_not_built' });
+      expect((await s2.api.get('/api/nope')).body).toMatchObject({ error: 'not_found' });
+      fs.writeFileSync(path.join(later, 'index.html'), '<!doctype html><title>Built later</title>');
+      const after = await s2.api.get('/');
+      expect(after.status).toBe(200);
+      expect(after.raw.body).toContain('Built later');
+    } finally {
+      await s2.close();
+    }
+  });
 });
