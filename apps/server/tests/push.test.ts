@@ -149,6 +149,30 @@ describeDb('push notifications through Expo', (t) => {
     const bodies = fake.delivered.slice(before).map((m) => m.body);
     expect(new Set(bodies).size).toBe(150);
   });
+
+  it('lets several workers queue at once: a pass that loses the race queues nothing and fails nothing', async () => {
+    const other = createPushSender(
+      {
+        db: s.ctx.db,
+        expo: createExpoClient({ baseUrl: s.ctx.config.app.pushUrl }),
+        logger: createLogger({ level: 'silent' }),
+      },
+      { receiptDelayMs: 0 },
+    );
+    const before = fake.delivered.length;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 4; i++) await notice(bob.id, 'trade_blocked', `race ${round}.${i}`);
+      const [a, b] = await Promise.all([
+        sender.queueNotifications(s.clock.now()),
+        other.queueNotifications(s.clock.now()),
+      ]);
+      expect(a + b, `round ${round}`).toBe(4);
+    }
+    await sender.tick(s.clock.now());
+    const bodies = fake.delivered.slice(before).map((m) => m.body);
+    expect(bodies).toHaveLength(20);
+    expect(new Set(bodies).size).toBe(20);
+  });
 });
 
 describe('push client base URL', () => {

@@ -69,6 +69,20 @@ async function wants(
   return s.notifications[choice];
 }
 
+/** Another sender queued the same rows first: this pass's transaction is rolled back, nothing lost. */
+class CursorMoved extends Error {}
+
+/** Runs a queueing transaction; a pass that lost the race to another worker queues nothing. */
+async function unlessCursorMoved(run: () => Promise<number>, logger: Logger, name: string): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof CursorMoved)) throw err;
+    logger.debug({ cursor: name }, 'push: another sender queued these first');
+    return 0;
+  }
+}
+
 function byUser(tokens: PushTokenRow[]): Map<number, PushTokenRow[]> {
   const m = new Map<number, PushTokenRow[]>();
   for (const t of tokens) m.set(t.user_id, [...(m.get(t.user_id) ?? []), t]);
@@ -136,10 +150,11 @@ export function createPushSender(deps: Deps, options: PushSenderOptions = {}) {
         }
         await enqueuePushes(trx, out, now);
         if (!(await advancePushCursor(trx, 'notifications', from, rows[rows.length - 1]!.id))) {
-          throw new Error('push cursor moved by another sender');
+          throw new CursorMoved();
         }
         return out.length;
       });
+    return unlessCursorMoved(queue, logger, 'notifications');
   }
 
   async function queueSignals(now: number): Promise<number> {
@@ -195,10 +210,11 @@ export function createPushSender(deps: Deps, options: PushSenderOptions = {}) {
         }
         await enqueuePushes(trx, out, now);
         if (!(await advancePushCursor(trx, 'signals', from, signals[signals.length - 1]!.id))) {
-          throw new Error('push cursor moved by another sender');
+          throw new CursorMoved();
         }
         return out.length;
       });
+    return unlessCursorMoved(queue, logger, 'signals');
   }
 
   async function dropToken(token: string, now: number): Promise<void> {
