@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createLogger, loadConfig } from '@verzek/platform';
 import SQLite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { createContext } from '../src/context';
+import { createAdmin } from '../src/services/users/create-admin';
+import { apiCall, spawnServe, stopProcess } from '../src/testing/cluster';
+import { createFollowers } from '../src/testing/followers';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/verzek.mjs');
+const FOLLOWERS = 20;
+const ADMIN = { email: 'ops@example.com', password: 'backup-test-pass' };
 
 function env(dataDir: string): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(
@@ -27,90 +33,95 @@ function run(args: string[], dataDir: string, input = '') {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
+function ids(file: string, table: 'signals' | 'positions'): number[] {
+  const db = new SQLite(file, { readonly: true });
+  try {
+    return (db.prepare(`select id from ${table}`).all() as { id: number }[]).map((r) => r.id);
+  } finally {
+    db.close();
+  }
 }
 
 describe('backup and restore (SQLite)', () => {
-  it('takes a consistent snapshot under write load that restores with every committed signal', async () => {
+  it('takes a consistent snapshot under load that restores with every committed signal and position', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-backup-'));
-    expect(
-      (
-        await run(
-          ['admin', 'create', '--email', 'ops@example.com', '--password-stdin'],
-          dataDir,
-          'backup-test-pass\n',
-        )
-      ).code,
-    ).toBe(0);
-    const port = await freePort();
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], {
-      env: env(dataDir),
-      stdio: 'ignore',
+    const dbFile = path.join(dataDir, 'verzek.db');
+    // Seed an admin and PREMIUM followers (auto-trading on paper) through our own connection.
+    const seed = await createContext(
+      loadConfig({}, { DATA_DIR: dataDir, DATABASE_URL: `sqlite:${dbFile}`, MARKET_FEED: 'manual' }),
+      { role: 'api', logger: createLogger({ level: 'silent' }) },
+    );
+    await createFollowers(seed.db, FOLLOWERS, { now: seed.clock.now(), prefix: 'bk' });
+    await createAdmin(seed.db, ADMIN, seed.clock.now());
+    await seed.close();
+
+    // The whole platform (API + workers) on a near-flat simulated price around BTC ~95,000.
+    const server = spawnServe('all', {
+      DATA_DIR: dataDir,
+      DATABASE_URL: `sqlite:${dbFile}`,
+      MARKET_FEED: 'sim',
+      SIM_VOLATILITY_PCT: '0.0001',
+      SIM_TICK_MS: '250',
+      LOG_LEVEL: 'info', // readiness is read from the log
     });
-    const url = `http://127.0.0.1:${port}`;
     try {
-      for (let i = 0; ; i++) {
-        try {
-          if ((await fetch(`${url}/api/ping`)).ok) break;
-        } catch {
-          /* starting */
-        }
-        if (i > 200) throw new Error('server did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const login = await fetch(`${url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'ops@example.com', password: 'backup-test-pass' }),
-      });
-      const { access_token } = (await login.json()) as { access_token: string };
+      await server.ready;
+      const url = server.url!;
+      const login = await apiCall<{ access_token: string }>(url, 'POST', '/api/auth/login', ADMIN);
+      expect(login.status).toBe(200);
+      const token = login.body.access_token;
+
+      // Signals keep coming (each fans out to the followers and opens positions) while the backup runs.
       const committed: number[] = [];
       let writing = true;
       const writer = (async () => {
         for (let i = 0; writing && i < 2000; i++) {
-          const r = await fetch(`${url}/api/signals`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
-            body: JSON.stringify({
-              symbol: 'BTCUSDT',
+          const r = await apiCall<{ id: number }>(
+            url,
+            'POST',
+            '/api/signals',
+            {
+              symbol: i % 2 === 0 ? 'BTCUSDT' : 'ETHUSDT',
               direction: 'LONG',
-              entry: 70000 + i,
-              targets: [71000 + i],
-              stop_loss: 69000,
-            }),
-          });
-          if (r.status === 201) committed.push(((await r.json()) as { id: number }).id);
+              targets: i % 2 === 0 ? ['98000', '101000'] : ['3900', '4100'],
+              stop_loss: i % 2 === 0 ? '90000' : '3000',
+              source_message_id: `bk-${i}`,
+            },
+            token,
+          );
+          if (r.status === 201) committed.push(r.body.id);
         }
       })();
-      await new Promise((r) => setTimeout(r, 700));
-      const before = [...committed];
+      await expect
+        .poll(() => ids(dbFile, 'positions').length, { timeout: 30_000 })
+        .toBeGreaterThan(FOLLOWERS);
+      const signalsBefore = [...committed];
+      const positionsBefore = ids(dbFile, 'positions');
       const backup = await run(['backup', '--out', path.join(dataDir, 'bk')], dataDir);
       writing = false;
       await writer;
       expect(backup.code, backup.stderr).toBe(0);
       expect(backup.stdout).toMatch(/integrity ok/);
-      expect(before.length).toBeGreaterThan(5);
+      expect(signalsBefore.length).toBeGreaterThan(2);
       const file = /backup written: (\S+)/.exec(backup.stdout)![1]!;
 
       // Restore into a fresh data folder and check what it holds.
       const other = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-restore-'));
       const restored = await run(['restore', file], other);
       expect(restored.code, restored.stderr).toBe(0);
-      const db = new SQLite(path.join(other, 'verzek.db'), { readonly: true });
+      const restoredFile = path.join(other, 'verzek.db');
+      const db = new SQLite(restoredFile, { readonly: true });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const ids = new Set((db.prepare('select id from signals').all() as { id: number }[]).map((r) => r.id));
       db.close();
-      for (const id of before) expect(ids.has(id), `signal ${id} committed before the backup`).toBe(true);
-      expect(ids.size).toBeLessThanOrEqual(committed.length);
+      const signals = new Set(ids(restoredFile, 'signals'));
+      for (const id of signalsBefore)
+        expect(signals.has(id), `signal ${id} committed before the backup`).toBe(true);
+      expect(signals.size).toBeLessThanOrEqual(committed.length);
+      const positions = new Set(ids(restoredFile, 'positions'));
+      for (const id of positionsBefore)
+        expect(positions.has(id), `position ${id} committed before the backup`).toBe(true);
     } finally {
-      server.kill('SIGTERM');
+      await stopProcess(server, 10_000);
     }
   }, 120_000);
 });
