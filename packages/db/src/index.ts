@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './migrations';
 export * from './repositories';
 export * from './schema';
+export * from './transaction-batcher';

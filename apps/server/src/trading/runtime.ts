@@ -1,10 +1,9 @@
-import { findOrderRef, enqueuePositionEvent } from '@verzek/db';
+import { findOrderRef, enqueuePositionEvent, TransactionBatcher } from '@verzek/db';
 import type { OrderUpdate, PriceFeed } from '@verzek/exchange';
 import { dec } from '@verzek/core';
 import type { AppContext } from '../context';
 import { snapshotEvents } from './engine/snapshot-events';
 import { PositionEngine } from './engine/position-engine';
-import { GroupCommitter } from './group-commit';
 import { IntentWorker } from './intents/intent-worker';
 import { Markets } from './markets';
 import { releaseDeadLocalLeases } from './dead-leases';
@@ -29,7 +28,8 @@ export async function startTradingRuntime(ctx: AppContext, feed: PriceFeed): Pro
   // Every venue call of the intent worker and the engine is timed (verzek_venue_call_duration_seconds).
   const venues = timedVenues(createVenueRegistry(ctx, feed), ctx.metrics);
   const markets = new Markets(feed, { firstTickTimeoutMs: 3000, infoTtlMs: 3_600_000 });
-  const committer = new GroupCommitter(ctx.db);
+  // The engine's state writes rarely fail: one transaction per burst, retried one by one if it does.
+  const committer = new TransactionBatcher(ctx.db, { isolation: 'retry' });
   const engine = new PositionEngine(
     {
       db: ctx.db,

@@ -1,5 +1,5 @@
 import { decStr, tryDec, type Dec, type FeeRates } from '@verzek/core';
-import type { Db } from '@verzek/db';
+import type { Db, TransactionRunner } from '@verzek/db';
 import type { Clock, Logger } from '@verzek/platform';
 import type { PriceFeed } from '../market-data';
 import type { PaperMarketSpec } from './markets';
@@ -16,6 +16,12 @@ export type PaperLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 export interface PaperVenueOptions {
   /** The database holding the paper books (migration 0006-paper). */
   db: Db;
+  /**
+   * How the venue's writes get their transactions: one each by default; a shared
+   * `TransactionBatcher` (savepoint isolation, SQLite) groups a burst of placements and fills into
+   * few commits. A call is answered only after its transaction committed, either way.
+   */
+  transactions?: TransactionRunner;
   /** Mark prices; the venue subscribes the symbols it needs (and holds them until `stop()`). */
   feed: PriceFeed;
   clock: Clock;

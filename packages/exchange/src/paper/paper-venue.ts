@@ -13,12 +13,14 @@ import {
   listPaperFills,
   listPaperPositions,
   lockPaperAccount,
+  ownTransaction,
   savePaperPosition,
   updatePaperAccount,
   type Db,
   type PaperAccountRow,
   type PaperOrderRow,
   type PaperPositionRow,
+  type TransactionRunner,
 } from '@verzek/db';
 import type { Clock } from '@verzek/platform';
 import { normalizeSymbol, type PriceFeed, type PriceTick } from '../market-data';
@@ -147,6 +149,7 @@ class PaperVenueImpl implements PaperVenue {
   readonly venue = PAPER_VENUE;
   private readonly db: Db;
   private readonly feed: PriceFeed;
+  private readonly transactions: TransactionRunner;
   private readonly clock: Clock;
   private readonly logger: PaperLogger | undefined;
   private readonly cfg: ResolvedPaperOptions;
@@ -165,6 +168,7 @@ class PaperVenueImpl implements PaperVenue {
 
   constructor(options: PaperVenueOptions) {
     this.db = options.db;
+    this.transactions = options.transactions ?? ownTransaction(options.db);
     this.feed = options.feed;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -267,7 +271,7 @@ class PaperVenueImpl implements PaperVenue {
     await this.ensureAccount(accountId, capital);
     await this.exclusive(accountId, () =>
       this.guard('retryable', 'setLeverage', () =>
-        this.db.transaction().execute(async (trx) => {
+        this.transactions(async (trx) => {
           const acct = await lockPaperAccount(trx, accountId);
           if (!acct) throw new Error(`paper account ${accountId} vanished`);
           const map = this.leverageMap(acct);
@@ -416,7 +420,7 @@ class PaperVenueImpl implements PaperVenue {
 
     const placed = await this.exclusive(accountId, () =>
       this.guard('unknown_outcome', 'placeOrder', () =>
-        this.db.transaction().execute(async (trx) => {
+        this.transactions(async (trx) => {
           const now = this.clock.now();
           const acct = await lockPaperAccount(trx, accountId);
           if (!acct) throw new Error(`paper account ${accountId} vanished`);
@@ -600,7 +604,7 @@ class PaperVenueImpl implements PaperVenue {
     let snapshot: OrderSnapshot | null;
     try {
       const spec = this.specFor(entry.symbol, tickPrice);
-      snapshot = await this.db.transaction().execute(async (trx) => {
+      snapshot = await this.transactions(async (trx) => {
         const now = this.clock.now();
         const acct = await lockPaperAccount(trx, entry.accountId);
         const order = await getPaperOrder(trx, entry.orderId);

@@ -20,12 +20,12 @@ import {
   type Db,
   type ExchangeAccountRow,
   type PositionRow,
+  type TransactionBatcher,
 } from '@verzek/db';
 import { clientOrderId, type ExchangeAccount } from '@verzek/exchange';
 import type { Clock, Logger } from '@verzek/platform';
 import type { EventBus } from '../../events/bus';
 import { noticeUser } from '../../services/notify/notify';
-import type { GroupCommitter } from '../group-commit';
 import type { VenueRegistry } from '../venues/venue-registry';
 import { Waker } from '../waker';
 import { noticeKind } from './notices';
@@ -62,7 +62,7 @@ export interface EngineDeps {
   logger: Logger;
   venues: VenueRegistry;
   bus: EventBus;
-  committer: GroupCommitter;
+  committer: TransactionBatcher;
   /** Starting capital of a paper account the first time it is used. */
   paperCapital(userId: number): Promise<string>;
 }
@@ -323,7 +323,7 @@ export class PositionEngine {
         user_id: row.user_id,
         created_at: now,
       }));
-    await this.deps.committer.write(async (trx) => {
+    await this.deps.committer.run(async (trx) => {
       const saved = await savePositionState(trx, row.id, this.owner, {
         ...stateColumns(state),
         pending_work: 1,

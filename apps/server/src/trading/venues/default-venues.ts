@@ -1,4 +1,4 @@
-import type { ExchangeAccountRow } from '@verzek/db';
+import { TransactionBatcher, type ExchangeAccountRow } from '@verzek/db';
 import {
   createPaperVenue,
   type ExchangeAccount,
@@ -27,6 +27,11 @@ export function createVenueRegistry(
   const { paper: p } = ctx.config.trading;
   const paper = createPaperVenue({
     db: ctx.db,
+    // SQLite: a burst of placements and fills shares few commits. PostgreSQL keeps one transaction
+    // per write: a shared one would hold several accounts' row locks at once across processes.
+    ...(ctx.dbHandle.dialect === 'sqlite'
+      ? { transactions: new TransactionBatcher(ctx.db, { isolation: 'savepoint' }).runner }
+      : {}),
     feed,
     clock: ctx.clock,
     logger: ctx.logger.child({ component: 'paper' }),
