@@ -321,9 +321,10 @@ ${rows.join('\n')}
 At ${r.followers} followers — requests: ${endpoints}. When they reached the exchange (ms after the signal):
 leverage ${phase('POST /fapi/v1/leverage')}, entries and TPs ${phase('POST /fapi/v1/order')}, stops
 ${phase('POST /fapi/v1/algoOrder')}. IP weight counted by the client in that minute: ${r.weightUsed} of 2,400.
-The \`GET /fapi/v1/order\` lookups are positions the engine did not take over from the intent worker at once
-(it hands over only what it can start): claimed later from the database, their entry is looked up before
-it is placed, as after a crash.
+Positions the engine could not take over from the intent worker at once (it hands over only what it can
+start) are claimed later from the database; a first claim places their orders without looking them up (no
+engine can have sent them), so lookups (\`GET /fapi/v1/order\`: ${r.byEndpoint['GET /fapi/v1/order'] ?? 0} here) are
+left for unknown outcomes and restarts.
 
 **Target (ladder p95 under 1 s for 1,000) not met on this machine.** What bounds it:
 - *Round trips*: a follower's ladder is a chain of 7 dependent requests (leverage, margin type, entry, three

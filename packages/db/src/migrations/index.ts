@@ -9,6 +9,7 @@ import { positionsClosedAt } from './0008-positions-closed-at';
 import { telegram } from './0009-telegram';
 import { push } from './0010-push';
 import { signalOutcomes } from './0011-signal-outcomes';
+import { positionClaims } from './0012-position-claims';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a migration that has shipped. */
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   telegram,
   push,
   signalOutcomes,
+  positionClaims,
 ];
 
 export * from './types';

@@ -49,6 +49,8 @@ export interface PositionsTable {
   pending_work: number;
   lease_owner: string | null;
   lease_until: number | null;
+  /** Engine claims so far (0 for a new position, 1 when handed straight to an engine); see 0012-position-claims. */
+  claims: Generated<number>;
   version: number;
   opened_at: number | null;
   closed_at: number | null;

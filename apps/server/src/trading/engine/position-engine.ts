@@ -240,9 +240,11 @@ export class PositionEngine {
     const freshCommands = this.fresh.get(id);
     // Orders a previous run persisted but never confirmed (or cancels it asked for), derived from the
     // state as loaded — before this run's events add orders of its own.
+    // A position whose first claim this is (claims counts every claim, atomically with it) was never
+    // worked by any engine: its orders cannot have reached the venue, so they need no lookup.
     let actions: VenueAction[] = freshCommands
       ? actionsFromCommands(freshCommands)
-      : actionsFromState(state, !this.reconciled.has(id) && !isTerminal(state));
+      : actionsFromState(state, !this.reconciled.has(id) && !isTerminal(state), row.claims === 1);
     this.reconciled.add(id);
     const knownLegs = new Set(state.orders.map((o) => o.leg));
     let retryAt: number | null = null;

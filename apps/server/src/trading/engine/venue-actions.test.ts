@@ -24,6 +24,14 @@ describe('actionsFromState', () => {
     ]);
   });
 
+  it('places the orders of a position no engine ever worked without looking them up', () => {
+    const { state } = openPosition(plan, 1000);
+    expect(actionsFromState(state, true, true)).toEqual([
+      { type: 'set_leverage', leverage: 7, marginMode: 'ISOLATED' },
+      { type: 'place', leg: 'entry', lookup: false },
+    ]);
+  });
+
   it('does not once the entry has filled, nor for a position winding down', () => {
     const opened = openPosition(plan, 1000).state;
     const accepted = transition(opened, { type: 'order_accepted', leg: 'entry', at: 1001 }).state;

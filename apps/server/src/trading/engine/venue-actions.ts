@@ -32,9 +32,14 @@ export function actionsFromCommands(commands: readonly PositionCommand[]): Venue
  * a refresh of every order the venue holds. Places come before cancels so a stop is never missing.
  * A position whose opening never got an answer (nothing filled, an entry order still PENDING_NEW: its
  * opening commands were lost, or it was created for another process to run) sets its leverage again
- * first — best effort and idempotent, as in `openPosition`.
+ * first — best effort and idempotent, as in `openPosition`. `neverWorked`: no engine has claimed the
+ * position before this one, so none of its orders can have been sent: they are placed without a lookup.
  */
-export function actionsFromState(state: PositionState, reconcile: boolean): VenueAction[] {
+export function actionsFromState(
+  state: PositionState,
+  reconcile: boolean,
+  neverWorked = false,
+): VenueAction[] {
   const setup: VenueAction[] = [];
   if (
     state.status === 'PENDING' &&
@@ -49,7 +54,7 @@ export function actionsFromState(state: PositionState, reconcile: boolean): Venu
   const refreshes: VenueAction[] = [];
   for (const o of state.orders) {
     if (o.role === 'liquidation') continue;
-    if (o.status === 'PENDING_NEW') places.push({ type: 'place', leg: o.leg, lookup: true });
+    if (o.status === 'PENDING_NEW') places.push({ type: 'place', leg: o.leg, lookup: !neverWorked });
     else if (o.status === 'PENDING_CANCEL') cancels.push({ type: 'cancel', leg: o.leg });
     else if (reconcile && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED'))
       refreshes.push({ type: 'refresh', leg: o.leg });

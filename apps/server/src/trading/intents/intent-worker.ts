@@ -281,6 +281,7 @@ export class IntentWorker {
           pending_work: 1,
           lease_owner: adopt ? engine.owner : null,
           lease_until: adopt ? engine.leaseUntil(now) : null,
+          claims: adopt ? 1 : 0,
           created_at: now,
           updated_at: now,
         };
@@ -298,7 +299,12 @@ export class IntentWorker {
         await finishIntent(trx, intent.id, { status: 'DONE', reason: null, positionId: id, now });
         facts.recordOpened(intent.user_id, p.signal.symbol, planned.sized.margin_usdt);
         if (adopt)
-          adopted.push({ id, commands, row: { ...newPosition, id, version: 0 }, account: p.adapter });
+          adopted.push({
+            id,
+            commands,
+            row: { ...newPosition, claims: 1, id, version: 0 },
+            account: p.adapter,
+          });
         else queuedForAnyEngine += 1;
       }
     });

@@ -120,6 +120,7 @@ export async function openManualTrade(
       pending_work: 1,
       lease_owner: handoff?.engineOwner ?? null,
       lease_until: handoff?.leaseUntil(now) ?? null,
+      claims: handoff ? 1 : 0,
       created_at: now,
       updated_at: now,
     });

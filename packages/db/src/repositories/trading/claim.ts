@@ -14,6 +14,8 @@ export async function claimRows(
     table: 'execution_intents' | 'positions';
     /** SQL condition (besides the lease) that makes a row claimable. */
     ready: ReturnType<typeof sql>;
+    /** Further assignments made by the claim (e.g. counting claims). */
+    alsoSet?: ReturnType<typeof sql>;
     owner: string;
     now: number;
     until: number;
@@ -23,7 +25,7 @@ export async function claimRows(
   const table = sql.table(q.table);
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const result = await sql<{ id: number }>`
-    update ${table} set lease_owner = ${q.owner}, lease_until = ${q.until}
+    update ${table} set lease_owner = ${q.owner}, lease_until = ${q.until}${q.alsoSet ? sql`, ${q.alsoSet}` : sql``}
     where id in (
       select id from ${table}
       where ${q.ready} and (lease_until is null or lease_until < ${q.now})

@@ -23,7 +23,11 @@ export type PositionStateColumns = Pick<
   | 'closed_at'
 >;
 
-export type NewPosition = Omit<PositionsTable, 'id' | 'version'>;
+/**
+ * A new position. `claims`: 0 for one no engine has seen, 1 when it is handed straight to an engine;
+ * left out, the column's default (1) makes its first claim look its orders up, the safe side.
+ */
+export type NewPosition = Omit<PositionsTable, 'id' | 'version' | 'claims'> & { claims?: number };
 
 export async function insertPosition(db: Db, p: NewPosition): Promise<number> {
   const row = await db
@@ -65,6 +69,7 @@ export async function claimPositions(
   return claimRows(db, dialect, {
     table: 'positions',
     ready: sql`pending_work = 1`,
+    alsoSet: sql`claims = claims + 1`,
     owner: q.owner,
     now: q.now,
     until: q.now + q.leaseMs,

@@ -1,0 +1,121 @@
+import { describeDb } from '@verzek/test-support';
+import { Migrator } from 'kysely';
+import { expect, it } from 'vitest';
+import {
+  claimPositions,
+  columnTypes,
+  insertPosition,
+  insertUser,
+  migrateToLatest,
+  migrations,
+  type Db,
+  type NewPosition,
+} from '../src';
+
+let seq = 0;
+
+async function user(db: Db): Promise<number> {
+  seq += 1;
+  const u = await insertUser(db, {
+    username: `claims${seq}`,
+    email: `claims${seq}@example.com`,
+    password_hash: 'h',
+    role: 'USER',
+    plan: 'PREMIUM',
+    created_at: 1,
+    updated_at: 1,
+  });
+  return u.id;
+}
+
+function position(userId: number, extra: Partial<NewPosition> = {}): NewPosition {
+  seq += 1;
+  return {
+    user_id: userId,
+    signal_id: null,
+    exchange_account_id: 0,
+    venue: 'paper',
+    order_key: `m-claims-${seq}`,
+    symbol: 'BTCUSDT',
+    direction: 'LONG',
+    status: 'PENDING',
+    close_reason: null,
+    leverage: 5,
+    qty: '0',
+    remaining_qty: '0',
+    avg_entry_price: null,
+    margin_usdt: null,
+    realized_pnl_usdt: '0',
+    realized_pnl_pct: null,
+    state: '{}',
+    pending_work: 1,
+    lease_owner: null,
+    lease_until: null,
+    opened_at: null,
+    closed_at: null,
+    created_at: 1,
+    updated_at: 1,
+    ...extra,
+  };
+}
+
+const claimsOf = async (db: Db, id: number) =>
+  (await db.selectFrom('positions').select('claims').where('id', '=', id).executeTakeFirstOrThrow()).claims;
+
+describeDb(
+  'position claims: the migration',
+  (t) => {
+    it('counts positions that existed before it, or whose writer does not say, as claimed once', async () => {
+      const before = migrations.slice(
+        0,
+        migrations.findIndex((m) => m.name === '0012-position-claims'),
+      );
+      const types = columnTypes(t.dbHandle.dialect);
+      const migrator = new Migrator({
+        db: t.db,
+        provider: {
+          getMigrations: () =>
+            Promise.resolve(
+              Object.fromEntries(
+                before.map((m) => [m.name, { up: (db) => m.up(db, t.dbHandle.dialect, types) }] as const),
+              ),
+            ),
+        },
+      });
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      const u = await user(t.db);
+      // Written as the code before the migration wrote it: no claims column yet.
+      const oldId = (
+        await t.db
+          .insertInto('positions')
+          .values({ ...position(u), version: 0 })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      expect((await migrateToLatest(t.dbHandle)).applied).toContain('0012-position-claims');
+      expect(await claimsOf(t.db, oldId)).toBe(1);
+      expect(await claimsOf(t.db, await insertPosition(t.db, position(u)))).toBe(1);
+      expect(await claimsOf(t.db, await insertPosition(t.db, position(u, { claims: 0 })))).toBe(0);
+    });
+  },
+  { migrate: false },
+);
+
+describeDb('position claims: claiming', (t) => {
+  it('counts every claim in the claiming statement', async () => {
+    const u = await user(t.db);
+    const id = await insertPosition(t.db, position(u, { claims: 0 }));
+    const handedOver = await insertPosition(
+      t.db,
+      position(u, { claims: 1, lease_owner: 'e1', lease_until: 10 }),
+    );
+    const claim = (owner: string, now: number) =>
+      claimPositions(t.db, t.dbHandle.dialect, { owner, now, leaseMs: 1000, limit: 10 });
+    expect(await claim('e1', 100)).toEqual([id, handedOver]); // the handed-over lease expired at 10
+    expect(await claimsOf(t.db, id)).toBe(1);
+    expect(await claimsOf(t.db, handedOver)).toBe(2);
+    expect(await claim('e2', 500)).toEqual([]); // leased to e1 until 1100
+    expect(await claim('e2', 1200)).toEqual([id, handedOver]);
+    expect(await claimsOf(t.db, id)).toBe(2);
+  });
+});
