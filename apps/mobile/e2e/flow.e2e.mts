@@ -1,5 +1,5 @@
 /**
- * End to end: the real server (SQLite, manual price feed, local SMTP capture) serving the exported
+ * End to end: the real server (SQLite, simulated price feed, local SMTP capture) serving the exported
  * web app, driven in Debian's Chromium through playwright-core. One browser, sequential steps.
  * Screenshots of every screen at phone and desktop widths go to docs/screenshots/.
  *
@@ -56,7 +56,11 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     DATABASE_URL: `sqlite:${path.join(dataDir, 'verzek.db')}`,
-    MARKET_FEED: 'manual',
+    // The simulated market, as in the demo: a slow random walk, so a signal's ladder (±3 % and more)
+    // is never reached while the test runs.
+    MARKET_FEED: 'sim',
+    SIM_TICK_MS: '500',
+    SIM_VOLATILITY_PCT: '0.01',
     LOG_LEVEL: 'warn',
     WEB_APP_DIR: dist,
     TELEGRAM_UPDATES: 'off',
@@ -247,14 +251,26 @@ test('admin upgrades the user to PREMIUM; the user connects paper and turns auto
 });
 
 test('admin posts a signal → the position appears on the dashboard live → the user closes it → history has the PnL', async () => {
-  const session = await api<{ access_token: string }>('POST', '/api/auth/login', ADMIN);
-  await api('POST', '/api/admin/market/price', { symbol: 'ETHUSDT', price: '3000' }, session.access_token);
+  // The simulated market's ETH price, as the trade preview reports it; the signal is built around it.
+  const trader = await api<{ access_token: string }>('POST', '/api/auth/login', {
+    email: USER.email,
+    password: USER.password,
+  });
+  const preview = await api<{ market_price: string | null }>(
+    'POST',
+    '/api/trade/preview',
+    { symbol: 'ETHUSDT', side: 'BUY', sl_pct: 3, tp_pct: [3] },
+    trader.access_token,
+  );
+  const market = Number(preview.market_price);
+  assert.ok(market > 0, `a market price from the simulated feed, got ${preview.market_price}`);
+  const at = (pct: number) => (market * (1 + pct / 100)).toFixed(2);
 
   await nav(admin, 'nav-admin', 'screen-admin');
   await admin.click(id('admin-tab-signals'));
   await admin.fill(id('admin-signal-symbol'), 'ETHUSDT');
-  await admin.fill(id('admin-signal-targets'), '3100, 3200');
-  await admin.fill(id('admin-signal-stop'), '2900');
+  await admin.fill(id('admin-signal-targets'), `${at(3)}, ${at(6)}`);
+  await admin.fill(id('admin-signal-stop'), at(-3));
   await admin.click(id('admin-signal-post'));
   await admin.waitForSelector(id('admin-signal-posted'), { timeout: T });
   await shot(admin, 'desktop-admin-signals');
@@ -274,7 +290,6 @@ test('admin posts a signal → the position appears on the dashboard live → th
   await user.waitForSelector(withText(`position-${positionId}-status`, 'OPEN'), { timeout: 30_000 });
   await shot(user, 'phone-dashboard-position');
 
-  await api('POST', '/api/admin/market/price', { symbol: 'ETHUSDT', price: '3030' }, session.access_token);
   await user.click(id(`position-${positionId}-close`));
   await user.click(id(`position-${positionId}-close-yes`));
   await user.waitForSelector(id('dashboard-no-positions'), { timeout: 30_000 });
@@ -282,10 +297,24 @@ test('admin posts a signal → the position appears on the dashboard live → th
   await nav(user, 'nav-positions', 'screen-positions');
   await user.click(id('positions-tab-history'));
   await user.waitForSelector(id(`position-${positionId}`), { timeout: T });
+  // The history shows the realized PnL the server booked (whichever way the market went), signed.
+  const history = await api<{ items: { id: number; realized_pnl_usdt: string }[] }>(
+    'GET',
+    '/api/positions/history?days=1',
+    undefined,
+    trader.access_token,
+  );
+  const closed = history.items.find((p) => String(p.id) === positionId);
+  assert.ok(closed, `position ${positionId} in the history`);
   const pnl = (await user.textContent(id(`position-${positionId}-pnl`))) ?? '';
-  assert.match(pnl, /^\+\d/, `a positive realized PnL, got "${pnl}"`);
+  assert.match(pnl, /^[+-]?\d[\d,]*(\.\d+)? USDT/, `a realized PnL, got "${pnl}"`);
+  assert.equal(
+    pnl.startsWith('-'),
+    Number(closed.realized_pnl_usdt) < 0,
+    `${pnl} vs ${closed.realized_pnl_usdt}`,
+  );
   const realized = (await user.textContent(id('history-realized'))) ?? '';
-  assert.match(realized, /^\+\d/);
+  assert.match(realized, /^[+-]?\d[\d,]*(\.\d+)? USDT/, realized);
   await shot(user, 'phone-positions-history');
 });
 

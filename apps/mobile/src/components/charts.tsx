@@ -34,6 +34,7 @@ export function PnlChart({ daily }: { daily: Daily[] }) {
     );
   const spacing = width > 0 ? Math.max(8, (width - 60) / Math.max(points.length, 1)) : 20;
   const every = Math.ceil(points.length / 6);
+  const axisY = yAxisFor(points.map((p) => p.value));
   return (
     <View
       onLayout={(e) => setWidth(e.nativeEvent.layout.width)}
@@ -44,10 +45,10 @@ export function PnlChart({ daily }: { daily: Daily[] }) {
         <LineChart
           data={points.map((p, i) => ({
             value: p.value,
-            label: i % every === 0 ? p.label : '',
-            labelTextStyle: { ...axis, width: 28 },
+            // The library gives a label only the width of one point's spacing: ours is wider, centred.
+            labelComponent: i % every === 0 ? () => <DayLabel day={p.label} spacing={spacing} /> : undefined,
           }))}
-          width={width - 50}
+          width={width - 58}
           height={160}
           spacing={spacing}
           initialSpacing={14}
@@ -64,13 +65,57 @@ export function PnlChart({ daily }: { daily: Daily[] }) {
           xAxisColor={colors.border}
           rulesColor={colors.surface}
           yAxisTextStyle={axis}
-          xAxisLabelTextStyle={axis}
-          noOfSections={4}
-          mostNegativeValue={Math.min(0, ...points.map((p) => p.value))}
+          yAxisLabelWidth={44}
+          yAxisOffset={axisY.from}
+          maxValue={axisY.to - axisY.from}
+          stepValue={axisY.step}
+          noOfSections={axisY.sections}
+          roundToDigits={axisY.digits}
           disableScroll
         />
       ) : null}
       <T variant="small">Cumulative net PnL: {total.toFixed(2)} USDT</T>
+    </View>
+  );
+}
+
+/**
+ * A y axis over zero and every value (losses included) in round steps (1, 2 or 5 × a power of ten),
+ * with as many decimals as the step needs: a day's -0.03 USDT must not read "0.0" on every line.
+ */
+export function yAxisFor(values: number[]): {
+  from: number;
+  to: number;
+  step: number;
+  sections: number;
+  digits: number;
+} {
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values);
+  const raw = (hi - lo || 1) / 4;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / power;
+  const step = (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power;
+  // (the 1e-9: -0.07 / 0.01 is -7.000000000000001 in floating point, not below -7)
+  const from = Math.floor(lo / step + 1e-9) * step;
+  const to = Math.max(Math.ceil(hi / step - 1e-9) * step, from + step) + 0; // + 0: never -0
+  return {
+    from,
+    to,
+    step,
+    sections: Math.round((to - from) / step),
+    digits: Math.max(0, -Math.floor(Math.log10(step) + 1e-9)),
+  };
+}
+
+const DAY_LABEL_WIDTH = 24;
+
+function DayLabel({ day, spacing }: { day: string; spacing: number }) {
+  return (
+    <View style={{ width: DAY_LABEL_WIDTH, marginLeft: (spacing - DAY_LABEL_WIDTH) / 2 }}>
+      <T variant="small" style={{ ...axis, textAlign: 'center' }} numberOfLines={1}>
+        {day}
+      </T>
     </View>
   );
 }
