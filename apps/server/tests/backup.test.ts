@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig } from '@verzek/platform';
 import SQLite from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createContext } from '../src/context';
 import { createAdmin } from '../src/services/users/create-admin';
-import { apiCall, spawnServe, stopProcess } from '../src/testing/cluster';
+import { apiCall, spawnServe, stopProcess, type ServeProcess } from '../src/testing/cluster';
 import { createFollowers } from '../src/testing/followers';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/verzek.mjs');
@@ -43,6 +43,12 @@ function ids(file: string, table: 'signals' | 'positions'): number[] {
 }
 
 describe('backup and restore (SQLite)', () => {
+  let server: ServeProcess | null = null;
+  // Also when the test fails or times out: no server outlives the run.
+  afterAll(async () => {
+    if (server) await stopProcess(server, 10_000);
+  });
+
   it('takes a consistent snapshot under load that restores with every committed signal and position', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-backup-'));
     const dbFile = path.join(dataDir, 'verzek.db');
@@ -56,7 +62,7 @@ describe('backup and restore (SQLite)', () => {
     await seed.close();
 
     // The whole platform (API + workers) on a near-flat simulated price around BTC ~95,000.
-    const server = spawnServe('all', {
+    server = spawnServe('all', {
       DATA_DIR: dataDir,
       DATABASE_URL: `sqlite:${dbFile}`,
       MARKET_FEED: 'sim',
@@ -64,64 +70,58 @@ describe('backup and restore (SQLite)', () => {
       SIM_TICK_MS: '250',
       LOG_LEVEL: 'info', // readiness is read from the log
     });
-    try {
-      await server.ready;
-      const url = server.url!;
-      const login = await apiCall<{ access_token: string }>(url, 'POST', '/api/auth/login', ADMIN);
-      expect(login.status).toBe(200);
-      const token = login.body.access_token;
+    await server.ready;
+    const url = server.url!;
+    const login = await apiCall<{ access_token: string }>(url, 'POST', '/api/auth/login', ADMIN);
+    expect(login.status).toBe(200);
+    const token = login.body.access_token;
 
-      // Signals keep coming (each fans out to the followers and opens positions) while the backup runs.
-      const committed: number[] = [];
-      let writing = true;
-      const writer = (async () => {
-        for (let i = 0; writing && i < 2000; i++) {
-          const r = await apiCall<{ id: number }>(
-            url,
-            'POST',
-            '/api/signals',
-            {
-              symbol: i % 2 === 0 ? 'BTCUSDT' : 'ETHUSDT',
-              direction: 'LONG',
-              targets: i % 2 === 0 ? ['98000', '101000'] : ['3900', '4100'],
-              stop_loss: i % 2 === 0 ? '90000' : '3000',
-              source_message_id: `bk-${i}`,
-            },
-            token,
-          );
-          if (r.status === 201) committed.push(r.body.id);
-        }
-      })();
-      await expect
-        .poll(() => ids(dbFile, 'positions').length, { timeout: 30_000 })
-        .toBeGreaterThan(FOLLOWERS);
-      const signalsBefore = [...committed];
-      const positionsBefore = ids(dbFile, 'positions');
-      const backup = await run(['backup', '--out', path.join(dataDir, 'bk')], dataDir);
-      writing = false;
-      await writer;
-      expect(backup.code, backup.stderr).toBe(0);
-      expect(backup.stdout).toMatch(/integrity ok/);
-      expect(signalsBefore.length).toBeGreaterThan(2);
-      const file = /backup written: (\S+)/.exec(backup.stdout)![1]!;
+    // Signals keep coming (each fans out to the followers and opens positions) while the backup runs.
+    const committed: number[] = [];
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing && i < 2000; i++) {
+        const r = await apiCall<{ id: number }>(
+          url,
+          'POST',
+          '/api/signals',
+          {
+            symbol: i % 2 === 0 ? 'BTCUSDT' : 'ETHUSDT',
+            direction: 'LONG',
+            targets: i % 2 === 0 ? ['98000', '101000'] : ['3900', '4100'],
+            stop_loss: i % 2 === 0 ? '90000' : '3000',
+            source_message_id: `bk-${i}`,
+          },
+          token,
+        );
+        if (r.status === 201) committed.push(r.body.id);
+      }
+    })();
+    await expect.poll(() => ids(dbFile, 'positions').length, { timeout: 30_000 }).toBeGreaterThan(FOLLOWERS);
+    const signalsBefore = [...committed];
+    const positionsBefore = ids(dbFile, 'positions');
+    const backup = await run(['backup', '--out', path.join(dataDir, 'bk')], dataDir);
+    writing = false;
+    await writer;
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toMatch(/integrity ok/);
+    expect(signalsBefore.length).toBeGreaterThan(2);
+    const file = /backup written: (\S+)/.exec(backup.stdout)![1]!;
 
-      // Restore into a fresh data folder and check what it holds.
-      const other = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-restore-'));
-      const restored = await run(['restore', file], other);
-      expect(restored.code, restored.stderr).toBe(0);
-      const restoredFile = path.join(other, 'verzek.db');
-      const db = new SQLite(restoredFile, { readonly: true });
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      db.close();
-      const signals = new Set(ids(restoredFile, 'signals'));
-      for (const id of signalsBefore)
-        expect(signals.has(id), `signal ${id} committed before the backup`).toBe(true);
-      expect(signals.size).toBeLessThanOrEqual(committed.length);
-      const positions = new Set(ids(restoredFile, 'positions'));
-      for (const id of positionsBefore)
-        expect(positions.has(id), `position ${id} committed before the backup`).toBe(true);
-    } finally {
-      await stopProcess(server, 10_000);
-    }
+    // Restore into a fresh data folder and check what it holds.
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-restore-'));
+    const restored = await run(['restore', file], other);
+    expect(restored.code, restored.stderr).toBe(0);
+    const restoredFile = path.join(other, 'verzek.db');
+    const db = new SQLite(restoredFile, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    const signals = new Set(ids(restoredFile, 'signals'));
+    for (const id of signalsBefore)
+      expect(signals.has(id), `signal ${id} committed before the backup`).toBe(true);
+    expect(signals.size).toBeLessThanOrEqual(committed.length);
+    const positions = new Set(ids(restoredFile, 'positions'));
+    for (const id of positionsBefore)
+      expect(positions.has(id), `position ${id} committed before the backup`).toBe(true);
   }, 120_000);
 });
