@@ -338,8 +338,9 @@ left for unknown outcomes and restarts.
   fan-out measures without any network; it scales out with more worker processes on PostgreSQL.
 - *IP weight*: leverage and margin type cost 1 weight each the first time an account trades a symbol, so
   one signal to 1,000 such followers needs ~2,000 of the 2,400 weight one IP gets per minute; best-effort
-  calls may use 75 % of it (the rest is kept for what protects positions), so the last ~300 followers kept
-  the leverage their Binance account already had (logged). Repeat signals cost 0 weight (cached per account
+  calls may use 75 % of it (the rest is kept for what protects positions), so the last
+  ${r.followers - (r.byEndpoint['POST /fapi/v1/marginType'] ?? 0)} followers here kept the margin type (and some the leverage) their Binance account
+  already had (logged). Repeat signals cost 0 weight (cached per account
   and symbol); orders cost no IP weight; the per-account order limits are far (5 orders per follower).`,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * `npm run bench [name…]`: runs every `bench/*.bench.ts` (or the named ones) and rewrites
+ * `npm run bench [name…]`: runs every `bench/*.bench.ts` (or the named ones: `fanout` is
+ * `bench/fanout.bench.ts` alone) and rewrites
  * docs/benchmarks.md with their results, the machine and the date. Sections of benchmarks not run
  * this time are kept from the previous file.
  */
@@ -37,11 +38,15 @@ function previousSections(): Map<string, string> {
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const files = fs
+  const names = fs
     .readdirSync(here)
     .filter((f) => f.endsWith('.bench.ts'))
-    .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
+    .map((f) => f.replace(/\.bench\.ts$/, ''))
     .sort();
+  const unknown = wanted.filter((w) => !names.includes(w));
+  if (unknown.length > 0)
+    throw new Error(`no benchmark ${unknown.join(', ')}; there are: ${names.join(', ')}`);
+  const files = names.filter((n) => wanted.length === 0 || wanted.includes(n)).map((n) => `${n}.bench.ts`);
   const sections = previousSections();
   const date = new Date().toISOString().slice(0, 10);
   for (const file of files) {
