@@ -1,16 +1,14 @@
 import { describeDb } from '@verzek/test-support';
-import { Migrator } from 'kysely';
 import { expect, it } from 'vitest';
 import {
   claimPositions,
-  columnTypes,
   insertPosition,
   insertUser,
   migrateToLatest,
-  migrations,
   type Db,
   type NewPosition,
 } from '../src';
+import { migrateBefore } from './migrate-before';
 
 let seq = 0;
 
@@ -66,23 +64,7 @@ describeDb(
   'position claims: the migration',
   (t) => {
     it('counts positions that existed before it, or whose writer does not say, as claimed once', async () => {
-      const before = migrations.slice(
-        0,
-        migrations.findIndex((m) => m.name === '0012-position-claims'),
-      );
-      const types = columnTypes(t.dbHandle.dialect);
-      const migrator = new Migrator({
-        db: t.db,
-        provider: {
-          getMigrations: () =>
-            Promise.resolve(
-              Object.fromEntries(
-                before.map((m) => [m.name, { up: (db) => m.up(db, t.dbHandle.dialect, types) }] as const),
-              ),
-            ),
-        },
-      });
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      await migrateBefore(t, '0012-position-claims');
       const u = await user(t.db);
       // Written as the code before the migration wrote it: no claims column yet.
       const oldId = (

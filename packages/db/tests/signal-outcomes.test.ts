@@ -1,8 +1,6 @@
 import { describeDb } from '@verzek/test-support';
-import { Migrator } from 'kysely';
 import { expect, it } from 'vitest';
 import {
-  columnTypes,
   findSignalOutcome,
   findTrackedOutcome,
   insertSignal,
@@ -16,6 +14,7 @@ import {
   type Db,
   type SignalOutcomeColumns,
 } from '../src';
+import { migrateBefore } from './migrate-before';
 
 const pending: SignalOutcomeColumns = {
   status: 'PENDING',
@@ -75,27 +74,13 @@ describeDb(
   'signal outcomes: the migration',
   (t) => {
     it('marks the signals published before it UNTRACKED and leaves later ones to the tracker', async () => {
-      const before = migrations.slice(
-        0,
-        migrations.findIndex((m) => m.name === '0011-signal-outcomes'),
-      );
-      const types = columnTypes(t.dbHandle.dialect);
-      const migrator = new Migrator({
-        db: t.db,
-        provider: {
-          getMigrations: () =>
-            Promise.resolve(
-              Object.fromEntries(
-                before.map((m) => [m.name, { up: (db) => m.up(db, t.dbHandle.dialect, types) }] as const),
-              ),
-            ),
-        },
-      });
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      await migrateBefore(t, '0011-signal-outcomes');
       const src = await source(t.db, 'old');
       const old = await addSignal(t.db, src, 1000);
       const result = await migrateToLatest(t.dbHandle);
-      expect(result.applied).toEqual(migrations.slice(before.length).map((m) => m.name));
+      expect(result.applied).toEqual(
+        migrations.slice(migrations.findIndex((m) => m.name === '0011-signal-outcomes')).map((m) => m.name),
+      );
       expect(await findSignalOutcome(t.db, old)).toMatchObject({
         status: 'UNTRACKED',
         reason: 'before_tracking',
