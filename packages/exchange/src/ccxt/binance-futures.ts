@@ -11,6 +11,7 @@ import {
   type VenuePosition,
 } from '../port';
 import { CcxtCaller, type RetryPolicy } from './ccxt-caller';
+import { deriveAccountClient, prepareTemplate } from './ccxt-environment';
 import { loadCcxt, type Ccxt } from './ccxt-loader';
 import type { CodeVerdict } from './errors';
 import { BINANCE_FUTURES_LIMITS, RequestGate, type GateLimits, type ResponseInfo } from './request-gate';
@@ -162,37 +163,18 @@ export class BinanceFuturesEnvironment {
   private readonly marketsTtlMs: number;
   readonly logger: Logger | undefined;
 
-  /**
-   * An account's signing client: a light object on top of the environment's client (its prototype)
-   * with its own credentials and response hook. Building a ccxt exchange costs 10–20 ms of CPU and
-   * megabytes; deriving one costs nothing, and the accounts of an environment share what is the same
-   * for all of them — URL table, options, markets, the HTTP connection pool and proxy dispatcher (the
-   * template loads them before any account uses it). ccxt signs with `this.apiKey`/`this.secret`, the
-   * documented way to set credentials, so each account signs with its own.
-   */
+  /** An account's signing client, derived from the environment's ({@link deriveAccountClient}). */
   async client(
     credentials: ApiCredentials,
     onResponse: (info: ResponseInfo) => void,
   ): Promise<BinanceUsdmClient> {
-    const template = await this.publicClient();
-    const c = Object.create(template) as BinanceUsdmClient;
-    // Its own options (inheriting the template's): ccxt remembers per client that a key once
-    // authenticated (to read a later -2015 as a temporary ban), which must not leak between accounts.
-    c.options = Object.create(template.options) as typeof template.options;
-    c.apiKey = credentials.apiKey;
-    c.secret = credentials.secret;
-    c.responseHook = onResponse;
-    return c;
+    return deriveAccountClient(await this.publicClient(), credentials, onResponse);
   }
 
   private publicClient(): Promise<BinanceUsdmClient> {
-    this.publicClientP ??= createClient(this.env, null, this.recvWindowMs).then(async (c) => {
-      c.responseHook = (info) => this.gate.observe('public', info);
-      // Loaded once here, so the derived account clients share them instead of each loading its own.
-      await c.loadFetchImplementation();
-      await c.loadProxyModules();
-      return c;
-    });
+    this.publicClientP ??= createClient(this.env, null, this.recvWindowMs).then((c) =>
+      prepareTemplate(c, this.gate),
+    );
     return this.publicClientP;
   }
 

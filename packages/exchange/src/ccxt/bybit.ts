@@ -12,6 +12,7 @@ import {
 } from '../port';
 import { BYBIT_CODES } from './bybit-codes';
 import { CcxtCaller, type RetryPolicy } from './ccxt-caller';
+import { deriveAccountClient, prepareTemplate } from './ccxt-environment';
 import { loadCcxt, type Ccxt } from './ccxt-loader';
 import { retCodeOf } from './errors';
 import { RequestGate, type GateLimits, type RequestCost, type ResponseInfo } from './request-gate';
@@ -203,27 +204,15 @@ export class BybitEnvironment {
     this.logger = options.logger;
   }
 
-  /**
-   * An account's signing client, derived from the environment's (as for Binance: shared URL table,
-   * markets, connection pool and proxy; its own credentials, options and response hook).
-   */
+  /** An account's signing client, derived from the environment's ({@link deriveAccountClient}). */
   async client(credentials: ApiCredentials, onResponse: (info: ResponseInfo) => void): Promise<BybitClient> {
-    const template = await this.publicClient();
-    const c = Object.create(template) as BybitClient;
-    c.options = Object.create(template.options) as typeof template.options;
-    c.apiKey = credentials.apiKey;
-    c.secret = credentials.secret;
-    c.responseHook = onResponse;
-    return c;
+    return deriveAccountClient(await this.publicClient(), credentials, onResponse);
   }
 
   private publicClient(): Promise<BybitClient> {
-    this.publicClientP ??= createClient(this.env, null, this.recvWindowMs).then(async (c) => {
-      c.responseHook = (info) => this.gate.observe('public', info);
-      await c.loadFetchImplementation();
-      await c.loadProxyModules();
-      return c;
-    });
+    this.publicClientP ??= createClient(this.env, null, this.recvWindowMs).then((c) =>
+      prepareTemplate(c, this.gate),
+    );
     return this.publicClientP;
   }
 

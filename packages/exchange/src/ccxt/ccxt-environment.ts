@@ -67,6 +67,44 @@ export function overrideRestUrls(client: Exchange, restUrl: string, used: readon
   }
 }
 
+/** What a derived client needs of its template: a ccxt client with a response hook. */
+type Hooked = Exchange & { responseHook: ((info: ResponseInfo) => void) | null };
+
+/**
+ * An account's signing client: a light object on top of the environment's template client (its
+ * prototype) with its own credentials, options and response hook. Building a ccxt exchange costs
+ * 10–20 ms of CPU and megabytes; deriving one costs nothing, and the accounts of an environment share
+ * what is the same for all of them — URL table, options, markets, the HTTP connection pool and proxy
+ * dispatcher. Its own options (inheriting the template's): ccxt remembers per client that a key once
+ * authenticated (Binance reads a later -2015 as a temporary ban), which must not leak between
+ * accounts. ccxt signs with `this.apiKey`/`this.secret`, the documented way to set credentials.
+ */
+export function deriveAccountClient<C extends Hooked>(
+  template: C,
+  credentials: ApiCredentials,
+  onResponse: (info: ResponseInfo) => void,
+): C {
+  const c = Object.create(template) as C;
+  c.options = Object.create(template.options) as typeof template.options;
+  c.apiKey = credentials.apiKey;
+  c.secret = credentials.secret;
+  if (credentials.passphrase !== undefined) c.password = credentials.passphrase;
+  c.responseHook = onResponse;
+  return c;
+}
+
+/**
+ * Makes a freshly built client an environment's template: its public traffic is reported to the
+ * gate, and the fetch implementation and proxy modules are loaded once here, so derived account
+ * clients share them instead of each loading its own.
+ */
+export async function prepareTemplate<C extends Hooked>(c: C, gate: RequestGate): Promise<C> {
+  c.responseHook = (info) => gate.observe('public', info);
+  await c.loadFetchImplementation();
+  await c.loadProxyModules();
+  return c;
+}
+
 export interface VenueSpec {
   /** Prefix of messages ("phemex"). */
   name: string;
@@ -97,25 +135,13 @@ export class CcxtVenueEnvironment {
 
   readonly logger: Logger | undefined;
 
-  /** An account's signing client, derived from the template (see BinanceFuturesEnvironment.client). */
+  /** An account's signing client, derived from the template ({@link deriveAccountClient}). */
   async client(credentials: ApiCredentials, onResponse: (info: ResponseInfo) => void): Promise<HookedClient> {
-    const template = await this.publicClient();
-    const c = Object.create(template) as HookedClient;
-    c.options = Object.create(template.options) as typeof template.options;
-    c.apiKey = credentials.apiKey;
-    c.secret = credentials.secret;
-    if (credentials.passphrase !== undefined) c.password = credentials.passphrase;
-    c.responseHook = onResponse;
-    return c;
+    return deriveAccountClient(await this.publicClient(), credentials, onResponse);
   }
 
   private publicClient(): Promise<HookedClient> {
-    this.publicClientP ??= this.spec.createClient(this.env, null).then(async (c) => {
-      c.responseHook = (info) => this.gate.observe('public', info);
-      await c.loadFetchImplementation();
-      await c.loadProxyModules();
-      return c;
-    });
+    this.publicClientP ??= this.spec.createClient(this.env, null).then((c) => prepareTemplate(c, this.gate));
     return this.publicClientP;
   }
 
