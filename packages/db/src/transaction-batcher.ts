@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db } from './connection';
 
 /** Runs a unit of work in a transaction of its own, or in one shared with others (see below). */
@@ -19,6 +19,11 @@ export function ownTransaction(db: Db): TransactionRunner {
  *   subtransaction cache and slow every other session down.
  */
 export type BatchIsolation = 'savepoint' | 'retry';
+
+// Compiled once: a batch runs thousands of these.
+const SAVEPOINT = CompiledQuery.raw('savepoint unit');
+const RELEASE = CompiledQuery.raw('release savepoint unit');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to savepoint unit');
 
 interface Pending {
   work: (trx: Db) => Promise<unknown>;
@@ -84,14 +89,14 @@ export class TransactionBatcher {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const p of batch) {
-          await sql`savepoint unit`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           try {
             const value = await p.work(trx);
-            await sql`release savepoint unit`.execute(trx);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (err) {
-            await sql`rollback to savepoint unit`.execute(trx);
-            await sql`release savepoint unit`.execute(trx);
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: false, err });
           }
         }

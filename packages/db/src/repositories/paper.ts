@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Db } from '../connection';
+import { firstRow, preparedQuery } from '../prepared';
 import type {
   PaperAccountRow,
   PaperFillRow,
@@ -42,18 +43,21 @@ export async function getPaperAccount(db: Db, accountId: number): Promise<PaperA
   return db.selectFrom('paper_accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst();
 }
 
+const lockAccount = preparedQuery((db, p: { accountId: number }) =>
+  db
+    .updateTable('paper_accounts')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('account_id', '=', p.accountId)
+    .returningAll(),
+);
+
 /**
  * Inside a transaction: takes the account's write lock (a row lock on PostgreSQL, the database write
  * lock on SQLite) by bumping its version, and returns the row as it is now. Every change to an
  * account's balance, positions or orders starts here, so they are serialized across processes.
  */
 export async function lockPaperAccount(db: Db, accountId: number): Promise<PaperAccountRow | undefined> {
-  return db
-    .updateTable('paper_accounts')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('account_id', '=', accountId)
-    .returningAll()
-    .executeTakeFirst();
+  return firstRow(lockAccount(db, { accountId }));
 }
 
 export async function updatePaperAccount(
@@ -66,21 +70,50 @@ export async function updatePaperAccount(
   await db.updateTable('paper_accounts').set(patch).where('account_id', '=', accountId).execute();
 }
 
+const insertOrder = preparedQuery((db, o: Insertable<PaperOrdersTable>) =>
+  db
+    .insertInto('paper_orders')
+    .values({
+      account_id: o.account_id,
+      client_order_id: o.client_order_id,
+      symbol: o.symbol,
+      kind: o.kind,
+      side: o.side,
+      requested_qty: o.requested_qty,
+      qty: o.qty,
+      price: o.price,
+      stop_price: o.stop_price,
+      reduce_only: o.reduce_only,
+      status: o.status,
+      filled_qty: o.filled_qty,
+      avg_price: o.avg_price,
+      reason: o.reason,
+      created_at: o.created_at,
+      updated_at: o.updated_at,
+    })
+    .returningAll(),
+);
+
 export async function insertPaperOrder(db: Db, o: Insertable<PaperOrdersTable>): Promise<PaperOrderRow> {
-  return db.insertInto('paper_orders').values(o).returningAll().executeTakeFirstOrThrow();
+  const row = await firstRow(insertOrder(db, o));
+  if (!row) throw new Error('paper order insert returned no row');
+  return row;
 }
+
+const findOrder = preparedQuery((db, p: { accountId: number; clientOrderId: string }) =>
+  db
+    .selectFrom('paper_orders')
+    .selectAll()
+    .where('account_id', '=', p.accountId)
+    .where('client_order_id', '=', p.clientOrderId),
+);
 
 export async function findPaperOrder(
   db: Db,
   accountId: number,
   clientOrderId: string,
 ): Promise<PaperOrderRow | undefined> {
-  return db
-    .selectFrom('paper_orders')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('client_order_id', '=', clientOrderId)
-    .executeTakeFirst();
+  return firstRow(findOrder(db, { accountId, clientOrderId }));
 }
 
 export async function getPaperOrder(db: Db, id: number): Promise<PaperOrderRow | undefined> {
@@ -123,8 +156,29 @@ export async function finishPaperOrder(
   return Number(r.numUpdatedRows) === 1;
 }
 
+const insertFill = preparedQuery((db, f: Insertable<PaperFillsTable>) =>
+  db
+    .insertInto('paper_fills')
+    .values({
+      order_id: f.order_id,
+      account_id: f.account_id,
+      symbol: f.symbol,
+      side: f.side,
+      qty: f.qty,
+      price: f.price,
+      fee: f.fee,
+      fee_asset: f.fee_asset,
+      liquidity: f.liquidity,
+      realized_pnl: f.realized_pnl,
+      created_at: f.created_at,
+    })
+    .returningAll(),
+);
+
 export async function insertPaperFill(db: Db, f: Insertable<PaperFillsTable>): Promise<PaperFillRow> {
-  return db.insertInto('paper_fills').values(f).returningAll().executeTakeFirstOrThrow();
+  const row = await firstRow(insertFill(db, f));
+  if (!row) throw new Error('paper fill insert returned no row');
+  return row;
 }
 
 /** The fills of some orders, in execution order. */
@@ -138,17 +192,20 @@ export async function listPaperFills(db: Db, orderIds: readonly number[]): Promi
     .execute();
 }
 
+const getPosition = preparedQuery((db, p: { accountId: number; symbol: string }) =>
+  db
+    .selectFrom('paper_positions')
+    .selectAll()
+    .where('account_id', '=', p.accountId)
+    .where('symbol', '=', p.symbol),
+);
+
 export async function getPaperPosition(
   db: Db,
   accountId: number,
   symbol: string,
 ): Promise<PaperPositionRow | undefined> {
-  return db
-    .selectFrom('paper_positions')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('symbol', '=', symbol)
-    .executeTakeFirst();
+  return firstRow(getPosition(db, { accountId, symbol }));
 }
 
 /** Every position row of an account (flat ones included: qty 0). */
@@ -161,10 +218,17 @@ export async function listPaperPositions(db: Db, accountId: number): Promise<Pap
     .execute();
 }
 
-export async function savePaperPosition(db: Db, p: Insertable<PaperPositionsTable>): Promise<void> {
-  await db
+const savePosition = preparedQuery((db, p: Insertable<PaperPositionsTable>) =>
+  db
     .insertInto('paper_positions')
-    .values(p)
+    .values({
+      account_id: p.account_id,
+      symbol: p.symbol,
+      qty: p.qty,
+      entry_price: p.entry_price,
+      realized_pnl: p.realized_pnl,
+      updated_at: p.updated_at,
+    })
     .onConflict((oc) =>
       oc.columns(['account_id', 'symbol']).doUpdateSet({
         qty: p.qty,
@@ -172,6 +236,9 @@ export async function savePaperPosition(db: Db, p: Insertable<PaperPositionsTabl
         realized_pnl: p.realized_pnl,
         updated_at: p.updated_at,
       }),
-    )
-    .execute();
+    ),
+);
+
+export async function savePaperPosition(db: Db, p: Insertable<PaperPositionsTable>): Promise<void> {
+  await savePosition(db, p);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../connection';
+import { preparedQuery } from '../../prepared';
 import type { Dialect } from '../../migrations';
 import type { PositionRow, PositionRowStatus, PositionsTable } from '../../schema';
 import { claimRows } from './claim';
@@ -77,6 +78,32 @@ export async function claimPositions(
   });
 }
 
+type StateUpdate = PositionStateColumns & { pending_work: number; lease_until: number; updated_at: number };
+
+const saveState = preparedQuery((db, p: StateUpdate & { id: number; owner: string }) =>
+  db
+    .updateTable('positions')
+    .set((eb) => ({
+      status: p.status,
+      close_reason: p.close_reason,
+      qty: p.qty,
+      remaining_qty: p.remaining_qty,
+      avg_entry_price: p.avg_entry_price,
+      margin_usdt: p.margin_usdt,
+      realized_pnl_usdt: p.realized_pnl_usdt,
+      realized_pnl_pct: p.realized_pnl_pct,
+      state: p.state,
+      opened_at: p.opened_at,
+      closed_at: p.closed_at,
+      pending_work: p.pending_work,
+      lease_until: p.lease_until,
+      updated_at: p.updated_at,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', p.id)
+    .where('lease_owner', '=', p.owner),
+);
+
 /**
  * Writes a new state. Fails (returns false) if the lease was lost to another worker, so a stale
  * worker can never overwrite a newer state.
@@ -85,16 +112,53 @@ export async function savePositionState(
   db: Db,
   id: number,
   owner: string,
-  columns: PositionStateColumns & { pending_work: number; lease_until: number; updated_at: number },
+  columns: StateUpdate,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('positions')
-    .set((eb) => ({ ...columns, version: eb('version', '+', 1) }))
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const r = await saveState(db, { ...columns, id, owner });
+  return Number(r.numAffectedRows) === 1;
 }
+
+type Release = { id: number; owner: string; retryAt: number | null; now: number };
+
+const releaseWithWork = preparedQuery((db, p: Release) =>
+  db
+    .updateTable('positions')
+    .set({ pending_work: 1, lease_owner: null, lease_until: p.retryAt, updated_at: p.now })
+    .where('id', '=', p.id)
+    .where('lease_owner', '=', p.owner),
+);
+
+const releaseIdle = preparedQuery((db, p: Release) =>
+  db
+    .updateTable('positions')
+    .set({
+      pending_work: sql<number>`case when exists (select 1 from position_inbox i where i.position_id = ${p.id} and i.processed_at is null) then 1 else 0 end`,
+      lease_owner: null,
+      lease_until: p.retryAt,
+      updated_at: p.now,
+    })
+    .where('id', '=', p.id)
+    .where('lease_owner', '=', p.owner),
+);
+
+// On PostgreSQL the subquery of `releaseIdle` reads the snapshot taken when the statement began: an
+// event committed while the statement waited for the row lock (its enqueue set pending_work = 1) is
+// not seen, and the 0 written there would hide it for good. A fresh statement sees every committed event.
+const repairPending = preparedQuery((db, p: { id: number }) =>
+  db
+    .updateTable('positions')
+    .set({ pending_work: 1 })
+    .where('id', '=', p.id)
+    .where('pending_work', '=', 0)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('position_inbox')
+          .select(sql`1`.as('one'))
+          .where('position_inbox.position_id', '=', p.id)
+          .where('position_inbox.processed_at', 'is', null),
+      ),
+    ),
+);
 
 /**
  * Ends a lease. The position stays in the work queue when it still has work, or when events arrived
@@ -107,33 +171,13 @@ export async function releasePosition(
   owner: string,
   q: { hasWork: boolean; retryAt: number | null; now: number },
 ): Promise<void> {
-  const pending = q.hasWork
-    ? sql<number>`1`
-    : sql<number>`case when exists (select 1 from position_inbox i where i.position_id = ${id} and i.processed_at is null) then 1 else 0 end`;
-  await db
-    .updateTable('positions')
-    .set({ pending_work: pending, lease_owner: null, lease_until: q.retryAt, updated_at: q.now })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .execute();
-  if (q.hasWork) return;
-  // On PostgreSQL the subquery above reads the snapshot taken when the statement began: an event
-  // committed while the statement waited for the row lock (its enqueue set pending_work = 1) is not
-  // seen, and the 0 written here would hide it for good. A fresh statement sees every committed event.
-  await db
-    .updateTable('positions')
-    .set({ pending_work: 1 })
-    .where('id', '=', id)
-    .where('pending_work', '=', 0)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('position_inbox')
-          .select(sql`1`.as('one'))
-          .where('position_inbox.position_id', '=', id)
-          .where('position_inbox.processed_at', 'is', null),
-      ),
-    )
-    .execute();
+  const p = { id, owner, retryAt: q.retryAt, now: q.now };
+  if (q.hasWork) {
+    await releaseWithWork(db, p);
+    return;
+  }
+  await releaseIdle(db, p);
+  await repairPending(db, { id });
 }
 
 export async function markPositionsPending(db: Db, ids: readonly number[]): Promise<void> {
