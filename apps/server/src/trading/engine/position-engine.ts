@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import {
   isTerminal,
-  transition,
+  transitionAll,
   type NotifyCommand,
   type PositionCommand,
   type PositionEvent,
@@ -252,14 +252,9 @@ export class PositionEngine {
 
     try {
       for (let round = 0; round < this.options.maxRounds; round++) {
-        const notifications: NotifyCommand[] = [];
-        const commands: PositionCommand[] = [];
-        for (const event of events) {
-          const result = transition(state, event);
-          state = result.state;
-          commands.push(...result.commands);
-        }
-        for (const c of commands) if (c.type === 'notify') notifications.push(c);
+        const { state: next, commands } = transitionAll(state, events);
+        state = next;
+        const notifications = commands.filter((c): c is NotifyCommand => c.type === 'notify');
         if (events.length > 0) await this.persist(row, state, inboxIds, knownLegs, notifications);
         events = [];
         inboxIds = [];
@@ -277,7 +272,7 @@ export class PositionEngine {
           retryAt = clock.now() + Math.max(this.options.retryMs, outcome.retryAfterMs ?? 0);
           // Apply what did come back before backing off.
           if (events.length > 0) {
-            for (const event of events) state = transition(state, event).state;
+            state = transitionAll(state, events).state;
             await this.persist(row, state, [], knownLegs, []);
           }
           events = [];
@@ -287,7 +282,7 @@ export class PositionEngine {
       }
       if (events.length > 0) {
         // Out of rounds with answers still to apply: keep them for the next claim.
-        for (const event of events) state = transition(state, event).state;
+        state = transitionAll(state, events).state;
         await this.persist(row, state, [], knownLegs, []);
         retryAt = clock.now();
       }

@@ -26,7 +26,7 @@ export type {
   TransitionResult,
 } from './commands';
 export { openPosition } from './open-position';
-export { transition } from './transition';
+export { transition, transitionAll } from './transition';
 export {
   validatePositionPlan,
   MAX_POSITION_TARGETS,

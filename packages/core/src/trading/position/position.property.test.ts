@@ -9,7 +9,7 @@ import { openPosition } from './open-position';
 import type { PositionPlan } from './plan';
 import { reconcile } from './reconcile';
 import type { OrderRecord, PositionState } from './state';
-import { transition } from './transition';
+import { transition, transitionAll } from './transition';
 import { validatePositionPlan } from './validate-plan';
 
 // ---------- plans ----------
@@ -537,6 +537,48 @@ describe('position machine properties', () => {
       expect(seen.get(what) ?? 0, `the generator never produced ${what}`).toBeGreaterThan(0);
     const reasons = [...seen.keys()].filter((k) => k.startsWith('reason:'));
     expect(reasons.length, `close reasons seen: ${reasons.join(', ')}`).toBeGreaterThanOrEqual(6);
+  });
+
+  it('transitionAll gives exactly what applying the events one by one gives', () => {
+    // runs of acceptances (the case transitionAll shortcuts) made common
+    const recipes = fc.array(
+      fc.oneof(recipeArb, fc.record({ k: fc.constant('accept' as const), pick: fc.nat() })),
+      { maxLength: 45 },
+    );
+    let shortcuts = 0;
+    fc.assert(
+      fc.property(planArb, recipes, fc.integer({ min: 1, max: 6 }), (plan, rs, chunk) => {
+        const opened = openPosition(plan, 0);
+        let state = opened.state;
+        const events: PositionEvent[] = [];
+        const folded: PositionCommand[] = [];
+        let lastFill: PositionEvent | null = null;
+        rs.forEach((recipe, i) => {
+          const event = toEvent(state, recipe, (i + 1) * 1000, lastFill);
+          if (event.type === 'order_fill' && recipe.k === 'fill') lastFill = event;
+          events.push(event);
+          const r = transition(state, event);
+          state = r.state;
+          folded.push(...r.commands);
+        });
+        // the same events, in chunks of `chunk`, as the engine hands over a round of answers
+        let batched = opened.state;
+        const commands: PositionCommand[] = [];
+        for (let i = 0; i < events.length; i += chunk) {
+          const before = JSON.stringify(batched);
+          const r = transitionAll(batched, events.slice(i, i + chunk));
+          expect(JSON.stringify(batched)).toBe(before); // input untouched
+          batched = r.state;
+          commands.push(...r.commands);
+        }
+        expect(batched).toEqual(state);
+        expect(commands).toEqual(folded);
+        for (let i = 1; i < events.length; i++)
+          if (events[i]?.type === 'order_accepted' && i % chunk !== 0) shortcuts++;
+      }),
+      { numRuns: 300 },
+    );
+    expect(shortcuts).toBeGreaterThan(100);
   });
 
   it('drives positions to the end when the exchange cooperates', () => {

@@ -1,4 +1,4 @@
-import type { TransitionResult } from './commands';
+import type { PositionCommand, TransitionResult } from './commands';
 import { cloneState, commandsOf, newCtx, type Ctx } from './context';
 import type { PositionEvent } from './events';
 import { onOrderAccepted, onOrderCanceled, onOrderFill, onOrderRejected } from './exchange-events';
@@ -57,10 +57,40 @@ function apply(ctx: Ctx, e: PositionEvent): boolean {
  */
 export function transition(state: PositionState, event: PositionEvent): TransitionResult {
   if (event == null || typeof event !== 'object' || state == null) return { state, commands: [] };
-  const at = typeof event.at === 'number' && Number.isFinite(event.at) ? event.at : state.updated_at;
-  const ctx = newCtx(cloneState(state), at);
+  const ctx = newCtx(cloneState(state), eventAt(event, state));
   if (!apply(ctx, event)) return { state, commands: [] };
-  ctx.s.updated_at = at;
+  ctx.s.updated_at = ctx.at;
   reconcile(ctx);
   return { state: ctx.s, commands: commandsOf(ctx) };
+}
+
+function eventAt(event: PositionEvent, state: PositionState): number {
+  return typeof event.at === 'number' && Number.isFinite(event.at) ? event.at : state.updated_at;
+}
+
+/**
+ * {@link transition} over several events in order: the same state and commands as applying them one
+ * by one, for less work. An acceptance (PENDING_NEW → NEW, the exchange's id) right after a reconcile
+ * is recorded on that working copy, with no copy and no reconcile of its own: reconcile treats
+ * PENDING_NEW and NEW alike and is a fixpoint, so it would change nothing. A position's exit orders
+ * come back as a run of acceptances.
+ */
+export function transitionAll(state: PositionState, events: readonly PositionEvent[]): TransitionResult {
+  let current = state;
+  // The working copy behind `current` when `current` was just reconciled by this call.
+  let settled: Ctx | null = null;
+  const commands: PositionCommand[] = [];
+  for (const event of events) {
+    if (settled !== null && event != null && event.type === 'order_accepted') {
+      settled.at = eventAt(event, current);
+      if (onOrderAccepted(settled, event)) current.updated_at = settled.at;
+      continue;
+    }
+    const result = transition(current, event);
+    if (result.state === current) continue;
+    current = result.state;
+    commands.push(...result.commands);
+    settled = newCtx(current, current.updated_at);
+  }
+  return { state: current, commands };
 }
