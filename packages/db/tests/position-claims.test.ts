@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import {
   claimPositions,
   insertPosition,
+  insertPositions,
   insertUser,
   migrateToLatest,
   type Db,
@@ -99,5 +100,25 @@ describeDb('position claims: claiming', (t) => {
     expect(await claim('e2', 500)).toEqual([]); // leased to e1 until 1100
     expect(await claim('e2', 1200)).toEqual([id, handedOver]);
     expect(await claimsOf(t.db, id)).toBe(2);
+  });
+});
+
+describeDb('position claims: inserting many', (t) => {
+  it('returns the ids in the order given across chunks, and a missing claims is 1', async () => {
+    const u = await user(t.db);
+    const rows = Array.from({ length: 230 }, (_, i) => position(u, i % 2 === 0 ? { claims: 0 } : {}));
+    const ids = await insertPositions(t.db, rows);
+    expect(new Set(ids).size).toBe(230);
+    const stored = await t.db
+      .selectFrom('positions')
+      .select(['id', 'order_key', 'claims'])
+      .where('id', 'in', ids)
+      .execute();
+    const byId = new Map(stored.map((r) => [r.id, r]));
+    rows.forEach((row, i) => {
+      expect(byId.get(ids[i]!)?.order_key).toBe(row.order_key);
+      expect(byId.get(ids[i]!)?.claims).toBe(i % 2 === 0 ? 0 : 1);
+    });
+    expect(await insertPositions(t.db, [])).toEqual([]);
   });
 });

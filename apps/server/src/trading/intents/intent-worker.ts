@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { openPosition, type PositionCommand } from '@verzek/core';
+import { openPosition, type PositionCommand, type PositionState } from '@verzek/core';
 import {
   claimIntents,
   finishIntent,
   findActiveExchangeAccounts,
   insertOrderRefs,
-  insertPosition,
+  insertPositions,
   insertRiskEvent,
   type Db,
   type ExchangeAccountRow,
@@ -192,6 +192,16 @@ export class IntentWorker {
     const userIds = [...new Set(prepared.map((p) => p.intent.user_id))].sort((a, b) => a - b);
     const room = engine.freeSlots;
     let queuedForAnyEngine = 0;
+    let handedOver = 0;
+    const opened: {
+      intentId: number;
+      userId: number;
+      state: PositionState;
+      commands: PositionCommand[];
+      adopt: boolean;
+      newPosition: NewPosition;
+      account: ExchangeAccount;
+    }[] = [];
 
     await db.transaction().execute(async (trx) => {
       if (dialect === 'postgres') {
@@ -266,7 +276,8 @@ export class IntentWorker {
         const { state, commands } = openPosition(planned.plan, now);
         // Hand it straight to this process's engine while it has room; otherwise leave it in the
         // queue (unleased), for whichever engine — this one or another worker's — is free first.
-        const adopt = adopted.length < room;
+        const adopt = handedOver < room;
+        if (adopt) handedOver += 1;
         const orderKey = `s${intent.signal_id}u${intent.user_id}`;
         const newPosition: NewPosition = {
           user_id: intent.user_id,
@@ -285,25 +296,44 @@ export class IntentWorker {
           created_at: now,
           updated_at: now,
         };
-        const id = await insertPosition(trx, newPosition);
-        await insertOrderRefs(
-          trx,
-          state.orders.map((o) => ({
-            client_order_id: clientOrderId(orderKey, o.leg),
-            position_id: id,
-            leg: o.leg,
-            user_id: intent.user_id,
+        opened.push({
+          intentId: intent.id,
+          userId: intent.user_id,
+          state,
+          commands,
+          adopt,
+          newPosition,
+          account: p.adapter,
+        });
+        facts.recordOpened(intent.user_id, p.signal.symbol, planned.sized.margin_usdt);
+      }
+
+      // The batch's new positions in a few statements rather than three per follower.
+      const ids = await insertPositions(
+        trx,
+        opened.map((o) => o.newPosition),
+      );
+      await insertOrderRefs(
+        trx,
+        opened.flatMap((o, i) =>
+          o.state.orders.map((order) => ({
+            client_order_id: clientOrderId(o.newPosition.order_key, order.leg),
+            position_id: ids[i]!,
+            leg: order.leg,
+            user_id: o.userId,
             created_at: now,
           })),
-        );
-        await finishIntent(trx, intent.id, { status: 'DONE', reason: null, positionId: id, now });
-        facts.recordOpened(intent.user_id, p.signal.symbol, planned.sized.margin_usdt);
-        if (adopt)
+        ),
+      );
+      for (const [i, o] of opened.entries()) {
+        const id = ids[i]!;
+        await finishIntent(trx, o.intentId, { status: 'DONE', reason: null, positionId: id, now });
+        if (o.adopt)
           adopted.push({
             id,
-            commands,
-            row: { ...newPosition, claims: 1, id, version: 0 },
-            account: p.adapter,
+            commands: o.commands,
+            row: { ...o.newPosition, claims: 1, id, version: 0 },
+            account: o.account,
           });
         else queuedForAnyEngine += 1;
       }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../connection';
 import type { Dialect } from '../../migrations';
+import { preparedQuery } from '../../prepared';
 import type { ExecutionIntentRow, IntentStatus } from '../../schema';
 import { claimRows } from './claim';
 
@@ -61,6 +62,30 @@ export async function claimIntents(
   return db.selectFrom('execution_intents').selectAll().where('id', 'in', ids).orderBy('id').execute();
 }
 
+const finish = preparedQuery(
+  (
+    db,
+    p: {
+      id: number;
+      status: Exclude<IntentStatus, 'PENDING'>;
+      reason: string | null;
+      positionId: number | null;
+      now: number;
+    },
+  ) =>
+    db
+      .updateTable('execution_intents')
+      .set({
+        status: p.status,
+        reason: p.reason,
+        position_id: p.positionId,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: p.now,
+      })
+      .where('id', '=', p.id),
+);
+
 export async function finishIntent(
   db: Db,
   id: number,
@@ -71,18 +96,7 @@ export async function finishIntent(
     now: number;
   },
 ): Promise<void> {
-  await db
-    .updateTable('execution_intents')
-    .set({
-      status: outcome.status,
-      reason: outcome.reason,
-      position_id: outcome.positionId,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: outcome.now,
-    })
-    .where('id', '=', id)
-    .execute();
+  await finish(db, { id, ...outcome });
 }
 
 /** Gives a claimed intent back (e.g. a transient failure), counting the attempt. */

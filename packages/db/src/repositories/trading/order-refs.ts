@@ -10,12 +10,13 @@ export async function insertOrderRefs(
     created_at: number;
   }[],
 ): Promise<void> {
-  if (refs.length === 0) return;
-  await db
-    .insertInto('order_refs')
-    .values([...refs])
-    .onConflict((oc) => oc.column('client_order_id').doNothing())
-    .execute();
+  for (let i = 0; i < refs.length; i += 1000) {
+    await db
+      .insertInto('order_refs')
+      .values(refs.slice(i, i + 1000))
+      .onConflict((oc) => oc.column('client_order_id').doNothing())
+      .execute();
+  }
 }
 
 export async function findOrderRef(

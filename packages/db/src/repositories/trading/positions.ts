@@ -39,6 +39,25 @@ export async function insertPosition(db: Db, p: NewPosition): Promise<number> {
   return row.id;
 }
 
+/** New positions, a statement per 100; their ids, in the order given. */
+export async function insertPositions(db: Db, ps: readonly NewPosition[]): Promise<number[]> {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < ps.length; i += 100) {
+    const rows = await db
+      .insertInto('positions')
+      // every row with the same columns (claims' default made explicit), as a multi-row insert needs
+      .values(ps.slice(i, i + 100).map((p) => ({ ...p, claims: p.claims ?? 1, version: 0 })))
+      .returning(['id', 'order_key'])
+      .execute();
+    for (const r of rows) ids.set(r.order_key, r.id);
+  }
+  return ps.map((p) => {
+    const id = ids.get(p.order_key);
+    if (id === undefined) throw new Error(`position ${p.order_key} was not inserted`);
+    return id;
+  });
+}
+
 export async function findPosition(db: Db, id: number): Promise<PositionRow | undefined> {
   return db.selectFrom('positions').selectAll().where('id', '=', id).executeTakeFirst();
 }
