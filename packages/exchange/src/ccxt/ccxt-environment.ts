@@ -2,6 +2,7 @@ import { dec, decStr, tryDec } from '@verzek/core';
 import type { Logger } from '@verzek/platform';
 import type { Exchange } from 'ccxt';
 import { ExchangeError } from '../port';
+import { installNativeHmac } from './native-hmac';
 import { RequestGate, type GateLimits, type RequestCost, type ResponseInfo } from './request-gate';
 import type { ApiCredentials, VenueEnvironment } from './types';
 
@@ -95,11 +96,12 @@ export function deriveAccountClient<C extends Hooked>(
 
 /**
  * Makes a freshly built client an environment's template: its public traffic is reported to the
- * gate, and the fetch implementation and proxy modules are loaded once here, so derived account
+ * gate, it signs with Node's HMAC, and the fetch implementation and proxy modules are loaded once here, so derived account
  * clients share them instead of each loading its own.
  */
 export async function prepareTemplate<C extends Hooked>(c: C, gate: RequestGate): Promise<C> {
   c.responseHook = (info) => gate.observe('public', info);
+  installNativeHmac(c);
   await c.loadFetchImplementation();
   await c.loadProxyModules();
   return c;
