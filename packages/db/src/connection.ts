@@ -54,9 +54,10 @@ export function describePostgres(url: string): string {
 
 /**
  * better-sqlite3 compiles a statement on every `prepare`, which costs more than running most of our
- * queries; Kysely prepares every query afresh. Reusing compiled statements (an LRU of recent SQL
- * texts) makes small queries several times cheaper. Safe because Kysely runs one query at a time
- * on the single SQLite connection.
+ * queries; Kysely prepares every query afresh. Reusing compiled statements (the most recent `size`
+ * SQL texts) makes small queries several times cheaper. First in, first out: keeping a hit at the
+ * front of an LRU cost more than it saved, and an evicted hot statement is simply compiled again.
+ * Safe because Kysely runs one query at a time on the single SQLite connection.
  */
 export function withStatementCache(sqlite: SQLite.Database, size = 1000): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
@@ -64,11 +65,7 @@ export function withStatementCache(sqlite: SQLite.Database, size = 1000): Sqlite
     close: () => sqlite.close(),
     prepare(sql: string): SqliteStatement {
       const hit = cache.get(sql);
-      if (hit) {
-        cache.delete(sql);
-        cache.set(sql, hit);
-        return hit;
-      }
+      if (hit) return hit;
       const statement = sqlite.prepare(sql) as unknown as SqliteStatement;
       cache.set(sql, statement);
       if (cache.size > size) cache.delete(cache.keys().next().value as string);

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactUrl } from './logger';
+import { createLogger, lazyChild, redactUrl } from './logger';
 
 function capture() {
   const lines: string[] = [];
@@ -14,6 +14,32 @@ function capture() {
 }
 
 describe('logger', () => {
+  it('makes a lazy child only when it logs, with its bindings redacted like any other', () => {
+    const { lines, logger } = capture();
+    let children = 0;
+    const counting = new Proxy(logger, {
+      get: (target, key, receiver) =>
+        key === 'child'
+          ? (...args: Parameters<typeof logger.child>) => {
+              children += 1;
+              return target.child(...args);
+            }
+          : (Reflect.get(target, key, receiver) as unknown),
+    });
+    lazyChild(counting, { positionId: 7 }); // never logs
+    expect(children).toBe(0);
+    const noisy = lazyChild(counting, { positionId: 8, api_secret: 'never-logged' });
+    noisy.warn({ symbol: 'BTCUSDT' }, 'first');
+    noisy.error('second');
+    expect(children).toBe(1);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).toContain('"positionId":8');
+      expect(line).not.toContain('never-logged');
+    }
+    expect(lines[0]).toContain('"symbol":"BTCUSDT"');
+  });
+
   it('redacts secrets at the top level and nested', () => {
     const { lines, logger } = capture();
     logger.info(

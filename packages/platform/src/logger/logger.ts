@@ -75,3 +75,18 @@ export function createLogger(options: { level: string; destination?: pino.Destin
   };
   return options.destination ? pino(opts, options.destination) : pino(opts);
 }
+
+/**
+ * A child logger made on first use. pino's child() redacts its bindings, which costs more than the
+ * rest of the logging of a task that never logs — most of the position engine's tasks.
+ */
+export function lazyChild(logger: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | null = null;
+  return new Proxy(logger, {
+    get(_, key) {
+      child ??= logger.child(bindings);
+      const value: unknown = Reflect.get(child, key, child);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(child) : value;
+    },
+  });
+}

@@ -23,7 +23,7 @@ import {
   type TransactionBatcher,
 } from '@verzek/db';
 import { clientOrderId, type ExchangeAccount } from '@verzek/exchange';
-import type { Clock, Logger } from '@verzek/platform';
+import { lazyChild, type Clock, type Logger } from '@verzek/platform';
 import type { EventBus } from '../../events/bus';
 import { noticeUser } from '../../services/notify/notify';
 import type { VenueRegistry } from '../venues/venue-registry';
@@ -230,7 +230,7 @@ export class PositionEngine {
     const known = this.known.get(id);
     const row = known ?? (await loadPositions(db, [id]))[0];
     if (!row || row.lease_owner !== this.owner) return;
-    const log = logger.child({ positionId: id, userId: row.user_id, signalId: row.signal_id });
+    const log = lazyChild(logger, { positionId: id, userId: row.user_id, signalId: row.signal_id });
     let state = JSON.parse(row.state) as PositionState;
     // An event queued for a just-created position after this task started is not lost: its
     // enqueue set pending_work, and the release re-checks the inbox.
