@@ -13,6 +13,7 @@ import {
   findExchangeAccount,
   insertOrderRefs,
   loadInbox,
+  type InboxItem,
   loadPositions,
   markInboxProcessed,
   releasePosition,
@@ -88,6 +89,8 @@ export class PositionEngine {
   private readonly accounts = new Map<number, ExchangeAccount>();
   /** Rows of adopted positions as their creator inserted them (a fresh position has no inbox yet). */
   private readonly known = new Map<number, PositionRow>();
+  /** Rows and queued events of positions just claimed from the queue, read for the whole claim at once. */
+  private readonly claimed = new Map<number, { row: PositionRow; inbox: InboxItem[] }>();
   /** Adopted positions waiting for a free slot (still leased to this engine). */
   private readonly adopted: number[] = [];
   private running = false;
@@ -132,6 +135,14 @@ export class PositionEngine {
   }
 
   /**
+   * The adapter of an account this process just opened a position for: the position's task, whenever
+   * this engine claims it, skips reading the account (and the user's paper capital) again.
+   */
+  knowAccount(accountId: number, account: ExchangeAccount): void {
+    if (!this.accounts.has(accountId)) this.accounts.set(accountId, account);
+  }
+
+  /**
    * Takes a position this process just created (already leased to this engine) with the commands of
    * its opening, so they run without a lookup round trip.
    */
@@ -144,9 +155,7 @@ export class PositionEngine {
     // What the creator already holds saves this task its first reads (the row, the account).
     if (known) {
       this.known.set(positionId, known.row);
-      if (known.account && !this.accounts.has(known.row.exchange_account_id)) {
-        this.accounts.set(known.row.exchange_account_id, known.account);
-      }
+      if (known.account) this.knowAccount(known.row.exchange_account_id, known.account);
     }
     this.reconciled.add(positionId);
     if (this.active.size < this.options.concurrency) this.spawn(positionId);
@@ -176,6 +185,7 @@ export class PositionEngine {
         this.active.delete(id);
         this.fresh.delete(id);
         this.known.delete(id);
+        this.claimed.delete(id);
         const next = this.adopted.shift();
         if (next !== undefined) this.spawn(next);
         else this.kick();
@@ -197,6 +207,14 @@ export class PositionEngine {
             limit: room,
           });
           claimed = ids.length;
+          if (ids.length > 0) {
+            const [rows, inbox] = await Promise.all([
+              loadPositions(this.deps.db, ids),
+              loadInbox(this.deps.db, ids),
+            ]);
+            for (const row of rows) this.claimed.set(row.id, { row, inbox: [] });
+            for (const item of inbox) this.claimed.get(item.position_id)?.inbox.push(item);
+          }
           for (const id of ids) this.spawn(id);
         } catch (err) {
           this.deps.logger.error({ err }, 'claiming positions failed');
@@ -228,13 +246,14 @@ export class PositionEngine {
   private async process(id: number): Promise<void> {
     const { db, clock, logger } = this.deps;
     const known = this.known.get(id);
-    const row = known ?? (await loadPositions(db, [id]))[0];
+    const claimed = this.claimed.get(id);
+    const row = known ?? claimed?.row ?? (await loadPositions(db, [id]))[0];
     if (!row || row.lease_owner !== this.owner) return;
     const log = lazyChild(logger, { positionId: id, userId: row.user_id, signalId: row.signal_id });
     let state = JSON.parse(row.state) as PositionState;
     // An event queued for a just-created position after this task started is not lost: its
     // enqueue set pending_work, and the release re-checks the inbox.
-    const inbox = known ? [] : await loadInbox(db, [id]);
+    const inbox = known ? [] : (claimed?.inbox ?? (await loadInbox(db, [id])));
     let events: PositionEvent[] = inbox.map((i) => JSON.parse(i.event) as PositionEvent);
     let inboxIds = inbox.map((i) => i.id);
     const freshCommands = this.fresh.get(id);

@@ -339,6 +339,7 @@ export class IntentWorker {
       }
     });
 
+    for (const o of opened) engine.knowAccount(o.newPosition.exchange_account_id, o.account);
     for (const a of adopted) engine.adopt(a.id, a.commands, { row: a.row, account: a.account });
     if (queuedForAnyEngine > 0) engine.kick();
     for (const b of blocks) {
