@@ -14,9 +14,27 @@ export type Dec = InstanceType<typeof Dec>;
 
 export type DecInput = Dec | string | number;
 
+/**
+ * Recently parsed strings. Decimals are immutable, and the same few strings (a plan's prices, a
+ * market's steps, a position's quantities) are parsed over and over by the position machine.
+ */
+const parsed = new Map<string, Dec>();
+const PARSED_MAX = 4096;
+
 /** Parses a decimal; throws on NaN/Infinity/garbage. Numbers are accepted only as literals from code. */
 export function dec(value: DecInput): Dec {
-  const d = value instanceof Dec ? value : new Dec(value);
+  if (value instanceof Dec) return checkFinite(value, value);
+  if (typeof value !== 'string') return checkFinite(new Dec(value), value);
+  let d = parsed.get(value);
+  if (d === undefined) {
+    d = checkFinite(new Dec(value), value);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(value, d);
+  }
+  return d;
+}
+
+function checkFinite(d: Dec, value: DecInput): Dec {
   if (!d.isFinite()) throw new RangeError(`not a finite decimal: ${String(value)}`);
   return d;
 }
