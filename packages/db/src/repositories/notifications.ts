@@ -1,4 +1,5 @@
 import type { Db } from '../connection';
+import { firstRow, preparedQuery } from '../prepared';
 import type { NotificationAudience, NotificationRow } from '../schema';
 
 export interface NewNotification {
@@ -10,20 +11,37 @@ export interface NewNotification {
   at: number;
 }
 
+const insert = preparedQuery(
+  (
+    db,
+    n: {
+      audience: NotificationAudience;
+      userId: number | null;
+      kind: string;
+      text: string;
+      data: string;
+      at: number;
+    },
+  ) =>
+    db
+      .insertInto('notifications')
+      .values({
+        audience: n.audience,
+        user_id: n.userId,
+        kind: n.kind,
+        text: n.text,
+        data: n.data,
+        created_at: n.at,
+        read_at: null,
+      })
+      .returning('id'),
+);
+
 export async function insertNotification(db: Db, n: NewNotification): Promise<number> {
-  const row = await db
-    .insertInto('notifications')
-    .values({
-      audience: n.audience,
-      user_id: n.userId,
-      kind: n.kind,
-      text: n.text,
-      data: JSON.stringify(n.data ?? {}),
-      created_at: n.at,
-      read_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await firstRow(
+    insert(db, { ...n, userId: n.userId ?? null, data: JSON.stringify(n.data ?? {}) }),
+  );
+  if (!row) throw new Error('notification insert returned no row');
   return row.id;
 }
 

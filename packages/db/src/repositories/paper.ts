@@ -12,12 +12,8 @@ import type {
   PaperPositionsTable,
 } from '../schema';
 
-/** Creates the paper account if it does not exist (an existing one is kept as it is) and returns it. */
-export async function ensurePaperAccount(
-  db: Db,
-  a: { accountId: number; startingCapital: string; at: number },
-): Promise<PaperAccountRow> {
-  await db
+const createAccount = preparedQuery((db, a: { accountId: number; startingCapital: string; at: number }) =>
+  db
     .insertInto('paper_accounts')
     .values({
       account_id: a.accountId,
@@ -30,17 +26,26 @@ export async function ensurePaperAccount(
       created_at: a.at,
       updated_at: a.at,
     })
-    .onConflict((oc) => oc.column('account_id').doNothing())
-    .execute();
-  return db
-    .selectFrom('paper_accounts')
-    .selectAll()
-    .where('account_id', '=', a.accountId)
-    .executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.column('account_id').doNothing()),
+);
+
+const readAccount = preparedQuery((db, p: { accountId: number }) =>
+  db.selectFrom('paper_accounts').selectAll().where('account_id', '=', p.accountId),
+);
+
+/** Creates the paper account if it does not exist (an existing one is kept as it is) and returns it. */
+export async function ensurePaperAccount(
+  db: Db,
+  a: { accountId: number; startingCapital: string; at: number },
+): Promise<PaperAccountRow> {
+  await createAccount(db, a);
+  const row = await getPaperAccount(db, a.accountId);
+  if (!row) throw new Error(`paper account ${a.accountId} was not created`);
+  return row;
 }
 
 export async function getPaperAccount(db: Db, accountId: number): Promise<PaperAccountRow | undefined> {
-  return db.selectFrom('paper_accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+  return firstRow(readAccount(db, { accountId }));
 }
 
 const lockAccount = preparedQuery((db, p: { accountId: number }) =>
@@ -60,13 +65,38 @@ export async function lockPaperAccount(db: Db, accountId: number): Promise<Paper
   return firstRow(lockAccount(db, { accountId }));
 }
 
-export async function updatePaperAccount(
-  db: Db,
-  accountId: number,
-  patch: Partial<Pick<PaperAccountRow, 'balance' | 'realized_pnl' | 'fees_paid' | 'leverage'>> & {
-    updated_at: number;
-  },
-): Promise<void> {
+type AccountPatch = Partial<Pick<PaperAccountRow, 'balance' | 'realized_pnl' | 'fees_paid' | 'leverage'>> & {
+  updated_at: number;
+};
+
+const bookFill = preparedQuery(
+  (
+    db,
+    p: { accountId: number; balance: string; realized_pnl: string; fees_paid: string; updated_at: number },
+  ) =>
+    db
+      .updateTable('paper_accounts')
+      .set({
+        balance: p.balance,
+        realized_pnl: p.realized_pnl,
+        fees_paid: p.fees_paid,
+        updated_at: p.updated_at,
+      })
+      .where('account_id', '=', p.accountId),
+);
+
+export async function updatePaperAccount(db: Db, accountId: number, patch: AccountPatch): Promise<void> {
+  const { balance, realized_pnl, fees_paid, leverage, updated_at } = patch;
+  // A fill's booking, the common case, is prepared; any other patch is built as it comes.
+  if (
+    balance !== undefined &&
+    realized_pnl !== undefined &&
+    fees_paid !== undefined &&
+    leverage === undefined
+  ) {
+    await bookFill(db, { accountId, balance, realized_pnl, fees_paid, updated_at });
+    return;
+  }
   await db.updateTable('paper_accounts').set(patch).where('account_id', '=', accountId).execute();
 }
 
@@ -121,15 +151,41 @@ export async function getPaperOrder(db: Db, id: number): Promise<PaperOrderRow |
 }
 
 /** Open (NEW) orders, oldest first: of one account and/or symbol, or of every account. */
+const openOrdersOf = preparedQuery((db, p: { accountId: number }) =>
+  db
+    .selectFrom('paper_orders')
+    .selectAll()
+    .where('status', '=', 'NEW')
+    .where('account_id', '=', p.accountId)
+    .orderBy('id', 'asc'),
+);
+
 export async function listOpenPaperOrders(
   db: Db,
   q: { accountId?: number; symbol?: string } = {},
 ): Promise<PaperOrderRow[]> {
+  if (q.accountId !== undefined && q.symbol === undefined)
+    return (await openOrdersOf(db, { accountId: q.accountId })).rows;
   let query = db.selectFrom('paper_orders').selectAll().where('status', '=', 'NEW');
   if (q.accountId !== undefined) query = query.where('account_id', '=', q.accountId);
   if (q.symbol !== undefined) query = query.where('symbol', '=', q.symbol);
   return query.orderBy('id', 'asc').execute();
 }
+
+const fillOrder = preparedQuery(
+  (db, p: { id: number; qty: string; filled_qty: string; avg_price: string; updated_at: number }) =>
+    db
+      .updateTable('paper_orders')
+      .set({
+        status: 'FILLED',
+        qty: p.qty,
+        filled_qty: p.filled_qty,
+        avg_price: p.avg_price,
+        updated_at: p.updated_at,
+      })
+      .where('id', '=', p.id)
+      .where('status', '=', 'NEW'),
+);
 
 /**
  * Moves an order out of NEW. Only one caller can win: the update is conditional on the order still
@@ -147,6 +203,17 @@ export async function finishPaperOrder(
     updated_at: number;
   },
 ): Promise<boolean> {
+  const { status, qty, filled_qty, avg_price, reason, updated_at } = patch;
+  if (
+    status === 'FILLED' &&
+    qty !== undefined &&
+    filled_qty !== undefined &&
+    avg_price != null &&
+    reason === undefined
+  ) {
+    const r = await fillOrder(db, { id, qty, filled_qty, avg_price, updated_at });
+    return Number(r.numAffectedRows) === 1;
+  }
   const r = await db
     .updateTable('paper_orders')
     .set(patch)
@@ -208,14 +275,13 @@ export async function getPaperPosition(
   return firstRow(getPosition(db, { accountId, symbol }));
 }
 
+const positionsOf = preparedQuery((db, p: { accountId: number }) =>
+  db.selectFrom('paper_positions').selectAll().where('account_id', '=', p.accountId).orderBy('symbol', 'asc'),
+);
+
 /** Every position row of an account (flat ones included: qty 0). */
 export async function listPaperPositions(db: Db, accountId: number): Promise<PaperPositionRow[]> {
-  return db
-    .selectFrom('paper_positions')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .orderBy('symbol', 'asc')
-    .execute();
+  return (await positionsOf(db, { accountId })).rows;
 }
 
 const savePosition = preparedQuery((db, p: Insertable<PaperPositionsTable>) =>
