@@ -138,13 +138,16 @@ reduce-only TP limits and the stop on the paper exchange. Times in ms from the s
 ${rows.join('\n')}
 
 Target: ladder p95 under 2 s for 1,000 followers. What bounds it: one Node process's CPU — nothing
-waits on the network or the disk. Per follower that is ~57 SQL statements (the paper venue's five
-placements and one fill, each with its account lock, duplicate check and position read; the position's
-state written twice; the intent), about 40 % of the time in Kysely and SQLite together; the position
-machine (a transition per venue answer, its accounting in decimals) and JSON of the state; and garbage
-collection. Commits are few: the engine's writes and the paper venue's placements share transactions
-(group commit). The same code measured 1.9–2.0 s at quiet times on this shared machine, 2.4–3.1 s when it
-ran slower (a pure-CPU probe about 10 % slower); the version before the group commit took 3.2–4.0 s
-then. More worker processes help on PostgreSQL only with more cores (see the next section).`,
+waits on the network or the disk. Per follower that is ~51 SQL statements (51,348 counted for 1,000:
+the paper venue's five placements and one fill, each with its account lock, duplicate check and
+position read, in savepoints of shared transactions; the position's state written twice; the
+leverage; the release), a third of the time in SQLite itself and Kysely; the position machine and its
+decimal accounting (~10 %); the state's JSON; garbage collection (~10 %). The hottest statements are
+compiled once per dialect (\`preparedQuery\`), a round of venue answers is one \`transitionAll\`, a
+batch's positions are inserted together, and commits are few (group commit). Those changes, in
+alternating runs against the code before them in the same hour: ladder p95 3,028 → 1,941 ms and, in a
+slower hour, 4,284 → 2,160 ms. This shared machine's speed moves by up to ~40 % from hour to hour (see
+the CPU probe above): the same code has measured ~1.65 s at quiet times (probe 420–450 ms) and 1.9–2.4 s at slow ones.
+More worker processes help on PostgreSQL only with more cores (see the next section).`,
   };
 }

@@ -331,11 +331,14 @@ left for unknown outcomes and restarts.
   TPs, stop — placed one after another, so a failed stop placement is never followed by a cancel of the old
   stop): 7 × ${r.latencyMs} ms = ${7 * r.latencyMs} ms at best. With the engine's 256 positions at once and
   the gate's 128 requests in flight, the network alone would allow 1,000 ladders in about four waves (< 1 s).
-- *CPU*: everything above that is the platform's own work in one Node process: the intent (risk, sizing),
-  the position's state persisted after each round of answers (SQLite), the state machine, and per request
-  ccxt's signing and undici (about a third of the process's CPU in a profile). The first request reached the exchange
-  ${r.timeline['POST /fapi/v1/leverage']?.[0] ?? '?'} ms after the signal (the intent stage). This is the same per-follower work the paper
-  fan-out measures without any network; it scales out with more worker processes on PostgreSQL.
+- *CPU*: everything above that is the platform's own work in one Node process, which is busy 85–95 % of
+  the time from the first request to the last. In a profile of the 1,000-follower run, the HTTP client
+  stack — ccxt's request path (signing, with Node's HMAC; parameters; its response handling) and
+  undici — takes about half of it, ~2 s for the ~6,600 requests alone, twice the target before any of
+  the platform's work; the intent, the state machine and SQLite the rest, as in the paper fan-out. The
+  first request reached the exchange ${r.timeline['POST /fapi/v1/leverage']?.[0] ?? '?'} ms after the signal (the
+  intent stage). The per-follower work scales out with worker processes on PostgreSQL, given cores
+  (this machine has two, one of them busy running the fake exchange).
 - *IP weight*: leverage and margin type cost 1 weight each the first time an account trades a symbol, so
   one signal to 1,000 such followers needs ~2,000 of the 2,400 weight one IP gets per minute; best-effort
   calls may use 75 % of it (the rest is kept for what protects positions), so the last

@@ -24,6 +24,21 @@ function machine(): string {
   return `${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
 }
 
+/**
+ * A fixed pure-JavaScript workload (arithmetic, allocation, JSON). Its time says how fast this
+ * machine ran around a benchmark: on shared virtual machines the same code runs up to ~40 % slower
+ * in one hour than in another, and a figure is only comparable with its probe.
+ */
+function cpuProbeMs(): number {
+  const started = performance.now();
+  let x = 0;
+  for (let i = 0; i < 3e7; i++) x += Math.sqrt(i) * 1.0001;
+  const kept: unknown[] = [];
+  for (let i = 0; i < 2e5; i++) kept.push(JSON.parse(JSON.stringify({ a: i, b: [1, 2, 3], c: `x${i}` })));
+  if (x < 0 || kept.length === 0) throw new Error('unreachable');
+  return Math.round(performance.now() - started);
+}
+
 function previousSections(): Map<string, string> {
   const sections = new Map<string, string>();
   if (!fs.existsSync(out)) return sections;
@@ -52,17 +67,19 @@ async function main(): Promise<void> {
   for (const file of files) {
     process.stdout.write(`running ${file}…\n`);
     const mod = (await import(pathToFileURL(path.join(here, file)).href)) as { run(): Promise<BenchResult> };
+    const before = cpuProbeMs();
     const result = await mod.run();
+    const probe = `CPU probe (a fixed workload, lower is faster) ${before} ms before, ${cpuProbeMs()} ms after`;
     sections.set(
       result.title,
-      `## ${result.title}\n\n_Run ${date} on ${machine()}._\n\n${result.markdown.trim()}\n`,
+      `## ${result.title}\n\n_Run ${date} on ${machine()}. ${probe}._\n\n${result.markdown.trim()}\n`,
     );
     process.stdout.write(`${result.markdown.trim()}\n\n`);
   }
   const body = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (`npm run bench -- <name>` runs one). Each section says when and on what machine it ran.',
+    'Written by `npm run bench` (`npm run bench -- <name>` runs one). Each section says when and on what machine it ran, and how fast that machine ran then: a CPU probe, one fixed workload timed before and after the benchmark (on the shared 2-vCPU machine of these figures it has read from ~400 ms in a quiet hour to ~700 ms in a busy one; compare figures only with similar probes).',
     '',
     ...[...sections.values()],
   ].join('\n');
