@@ -138,10 +138,10 @@ reduce-only TP limits and the stop on the paper exchange. Times in ms from the s
 ${rows.join('\n')}
 
 Target: ladder p95 under 2 s for 1,000 followers. What bounds it: one Node process's CPU — nothing
-waits on the network or the disk. Per follower that is ~51 SQL statements (51,348 counted for 1,000:
-the paper venue's five placements and one fill, each with its account lock, duplicate check and
-position read, in savepoints of shared transactions; the position's state written twice; the
-leverage; the release), a third of the time in SQLite itself and Kysely; the position machine and its
+waits on the network or the disk. Per follower that is ~46 SQL statements (46,346 counted for 1,000:
+the paper venue's five placements and one fill, each with its account lock and one read of the
+duplicate check and the position, in savepoints of shared transactions; the position's state written
+twice; the leverage; the release), a third of the time in SQLite itself and Kysely; the position machine and its
 decimal accounting (~10 %); the state's JSON; garbage collection (~10 %). The hottest statements are
 compiled once per dialect (\`preparedQuery\`), a round of venue answers is one \`transitionAll\`, a
 batch's positions are inserted together, and commits are few (group commit). Those changes, in

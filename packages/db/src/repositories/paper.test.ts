@@ -6,6 +6,7 @@ import {
   findPaperOrder,
   finishPaperOrder,
   getPaperPosition,
+  getPlacementFacts,
   insertPaperFill,
   insertPaperOrder,
   listOpenPaperOrders,
@@ -101,6 +102,30 @@ describeDb('paper repositories', (t) => {
       qty: '-0.01',
       realized_pnl: '9.5',
       updated_at: 2,
+    });
+  });
+
+  it('reads what a placement is checked against in one statement: a duplicate id, the position', async () => {
+    await ensurePaperAccount(t.db, { accountId: 11, startingCapital: '1000', at: 1 });
+    const facts = (clientOrderId: string, symbol = 'ETHUSDT') =>
+      getPlacementFacts(t.db, { accountId: 11, symbol, clientOrderId });
+    expect(await facts('e1')).toEqual({ duplicate: false, position: undefined });
+    await insertPaperOrder(t.db, { ...newOrder, symbol: 'ETHUSDT', account_id: 11, client_order_id: 'e1' });
+    const position = {
+      account_id: 11,
+      symbol: 'ETHUSDT',
+      qty: '1.5',
+      entry_price: '3500.25',
+      realized_pnl: '0',
+      updated_at: 4,
+    };
+    await savePaperPosition(t.db, position);
+    expect(await facts('e1')).toEqual({ duplicate: true, position });
+    expect(await facts('e2')).toEqual({ duplicate: false, position });
+    expect(await facts('e1', 'BTCUSDT')).toEqual({ duplicate: true, position: undefined });
+    expect(await getPlacementFacts(t.db, { accountId: 12, symbol: 'ETHUSDT', clientOrderId: 'e1' })).toEqual({
+      duplicate: false,
+      position: undefined,
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Db } from '../connection';
 import { firstRow, preparedQuery } from '../prepared';
 import type {
@@ -278,6 +278,32 @@ export async function getPaperPosition(
 const positionsOf = preparedQuery((db, p: { accountId: number }) =>
   db.selectFrom('paper_positions').selectAll().where('account_id', '=', p.accountId).orderBy('symbol', 'asc'),
 );
+
+const placementFacts = preparedQuery(
+  (db, p: { accountId: number; symbol: string; clientOrderId: string }) =>
+    sql<PaperPositionRow & { duplicate_order: number | null }>`
+    select o.id as duplicate_order, p.account_id, p.symbol, p.qty, p.entry_price, p.realized_pnl, p.updated_at
+    from (select 1 as one) x
+    left join paper_positions p on p.account_id = ${p.accountId} and p.symbol = ${p.symbol}
+    left join paper_orders o on o.account_id = ${p.accountId} and o.client_order_id = ${p.clientOrderId}`,
+);
+
+/**
+ * What a new order is checked against, in one statement: whether the account already has an order
+ * with this client id, and its position on the symbol (undefined if it never had one).
+ */
+export async function getPlacementFacts(
+  db: Db,
+  q: { accountId: number; symbol: string; clientOrderId: string },
+): Promise<{ duplicate: boolean; position: PaperPositionRow | undefined }> {
+  const row = await firstRow(placementFacts(db, q));
+  if (!row) throw new Error('placement facts returned no row');
+  const { duplicate_order: duplicateOrder, ...position } = row;
+  return {
+    duplicate: duplicateOrder !== null,
+    position: position.account_id === null ? undefined : position,
+  };
+}
 
 /** Every position row of an account (flat ones included: qty 0). */
 export async function listPaperPositions(db: Db, accountId: number): Promise<PaperPositionRow[]> {

@@ -6,6 +6,7 @@ import {
   getPaperAccount,
   getPaperOrder,
   getPaperPosition,
+  getPlacementFacts,
   insertPaperFill,
   insertPaperOrder,
   isUniqueViolation,
@@ -424,10 +425,13 @@ class PaperVenueImpl implements PaperVenue {
           const now = this.clock.now();
           const acct = await lockPaperAccount(trx, accountId);
           if (!acct) throw new Error(`paper account ${accountId} vanished`);
-          if (await findPaperOrder(trx, accountId, r.clientOrderId)) {
-            throw rejected('-4116', `ClientOrderId is duplicated: ${r.clientOrderId}`);
-          }
-          const posRow = await getPaperPosition(trx, accountId, r.symbol);
+          const facts = await getPlacementFacts(trx, {
+            accountId,
+            symbol: r.symbol,
+            clientOrderId: r.clientOrderId,
+          });
+          if (facts.duplicate) throw rejected('-4116', `ClientOrderId is duplicated: ${r.clientOrderId}`);
+          const posRow = facts.position;
           const reducible = reducibleQty(toNet(posRow).qty, r.side);
           let qty = r.qty;
           if (r.reduceOnly) {
