@@ -147,7 +147,7 @@ compiled once per dialect (\`preparedQuery\`), a round of venue answers is one \
 batch's positions are inserted together, and commits are few (group commit). Those changes, in
 alternating runs against the code before them in the same hour: ladder p95 3,028 → 1,941 ms and, in a
 slower hour, 4,284 → 2,160 ms. This shared machine's speed moves by up to ~40 % from hour to hour (see
-the CPU probe above): the same code has measured ~1.65 s at quiet times (probe 420–450 ms) and 1.9–2.4 s at slow ones.
+the CPU probe above): the same code has measured ~1.65 s at quiet times (probe 420–450 ms) and 2.3–2.7 s at the slowest (probe ~600 ms).
 More worker processes help on PostgreSQL only with more cores (see the next section).`,
   };
 }
