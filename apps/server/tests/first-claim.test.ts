@@ -11,6 +11,7 @@ import {
   setPrice,
 } from './binance-helpers';
 import { adminSession, startTestServer, type Session, type TestServer } from './harness';
+import { FLOW_SIGNAL } from './live-flow-scenario';
 
 const TRADERS = 6;
 
@@ -48,14 +49,7 @@ describeDb('first claim of a queued position', (t) => {
   });
 
   it('places the ladders of positions no engine worked before without looking their orders up', async () => {
-    const posted = await postSignal(s, admin, {
-      symbol: 'BTCUSDT',
-      direction: 'LONG',
-      entry: 70000,
-      targets: [70500, 71000, 72000],
-      stop_loss: 69500,
-      leverage: 10,
-    });
+    const posted = await postSignal(s, admin, FLOW_SIGNAL);
     expect(posted.executions.queued).toBe(TRADERS);
     for (const u of traders) await ladderLive(s, posted.id, u.id, 30_000);
 

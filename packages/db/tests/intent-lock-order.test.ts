@@ -1,7 +1,8 @@
 import { postgresAvailable, TestDatabase } from '@verzek/test-support';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertIntents, insertSignal, insertSource, insertUser } from '../src';
+import { insertIntents, insertSignal, insertSource } from '../src';
+import { testUser } from './users';
 
 // Row locks and their order matter on PostgreSQL only (SQLite has one writer at a time); without a
 // reachable PostgreSQL this is skipped with the harness's visible warning (a failure under
@@ -16,16 +17,7 @@ describe.skipIf(!postgresAvailable)('intents are inserted in user id order (Post
   // user (FOR KEY SHARE), while the intent worker locks its users FOR UPDATE in ascending id order:
   // the two deadlocked and POST /api/signals answered 500 (found by the multi-process test).
   it('does not deadlock with a worker locking the same users in ascending order', async () => {
-    const user = (n: number) =>
-      insertUser(t.db, {
-        username: `lock${n}`,
-        email: `lock${n}@x.test`,
-        password_hash: 'h',
-        role: 'USER',
-        plan: 'PREMIUM',
-        created_at: 1,
-        updated_at: 1,
-      }).then((u) => u.id);
+    const user = (n: number) => testUser(t.db, `lock${n}`);
     const a = await user(1);
     const b = await user(2);
     expect(a).toBeLessThan(b);

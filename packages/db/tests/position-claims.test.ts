@@ -4,27 +4,18 @@ import {
   claimPositions,
   insertPosition,
   insertPositions,
-  insertUser,
   migrateToLatest,
   type Db,
   type NewPosition,
 } from '../src';
 import { migrateBefore } from './migrate-before';
+import { testUser } from './users';
 
 let seq = 0;
 
-async function user(db: Db): Promise<number> {
+function user(db: Db): Promise<number> {
   seq += 1;
-  const u = await insertUser(db, {
-    username: `claims${seq}`,
-    email: `claims${seq}@example.com`,
-    password_hash: 'h',
-    role: 'USER',
-    plan: 'PREMIUM',
-    created_at: 1,
-    updated_at: 1,
-  });
-  return u.id;
+  return testUser(db, `claims${seq}`);
 }
 
 function position(userId: number, extra: Partial<NewPosition> = {}): NewPosition {

@@ -2,6 +2,7 @@ import { describeDb } from '@verzek/test-support';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { firstRow, preparedQuery } from '../src/prepared';
+import { testUser } from './users';
 
 interface Probe {
   id: number;
@@ -64,22 +65,10 @@ describeDb('prepared queries', (t) => {
   });
 
   it('substitutes a parameter wherever the template uses it', async () => {
-    const user = await t.db
-      .insertInto('users')
-      .values({
-        username: 'same',
-        email: 'prepared@example.com',
-        password_hash: 'x',
-        role: 'USER',
-        plan: 'TRIAL',
-        created_at: 1,
-        updated_at: 1,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const userId = await testUser(t.db, 'same');
     // `name` is both the new value and the filter
-    expect((await rename(t.db, { id: user.id, name: 'same' })).rows).toHaveLength(1);
-    expect((await rename(t.db, { id: user.id, name: 'other' })).rows).toHaveLength(0);
-    expect((await rename(t.db, { id: user.id + 1, name: 'same' })).rows).toHaveLength(0);
+    expect((await rename(t.db, { id: userId, name: 'same' })).rows).toHaveLength(1);
+    expect((await rename(t.db, { id: userId, name: 'other' })).rows).toHaveLength(0);
+    expect((await rename(t.db, { id: userId + 1, name: 'same' })).rows).toHaveLength(0);
   });
 });

@@ -69,6 +69,10 @@ type AccountPatch = Partial<Pick<PaperAccountRow, 'balance' | 'realized_pnl' | '
   updated_at: number;
 };
 
+export async function updatePaperAccount(db: Db, accountId: number, patch: AccountPatch): Promise<void> {
+  await db.updateTable('paper_accounts').set(patch).where('account_id', '=', accountId).execute();
+}
+
 const bookFill = preparedQuery(
   (
     db,
@@ -85,19 +89,13 @@ const bookFill = preparedQuery(
       .where('account_id', '=', p.accountId),
 );
 
-export async function updatePaperAccount(db: Db, accountId: number, patch: AccountPatch): Promise<void> {
-  const { balance, realized_pnl, fees_paid, leverage, updated_at } = patch;
-  // A fill's booking, the common case, is prepared; any other patch is built as it comes.
-  if (
-    balance !== undefined &&
-    realized_pnl !== undefined &&
-    fees_paid !== undefined &&
-    leverage === undefined
-  ) {
-    await bookFill(db, { accountId, balance, realized_pnl, fees_paid, updated_at });
-    return;
-  }
-  await db.updateTable('paper_accounts').set(patch).where('account_id', '=', accountId).execute();
+/** A fill's effect on the account: its new balance, realized PnL and fees (prepared: every fill runs it). */
+export async function bookPaperFill(
+  db: Db,
+  accountId: number,
+  totals: Pick<PaperAccountRow, 'balance' | 'realized_pnl' | 'fees_paid' | 'updated_at'>,
+): Promise<void> {
+  await bookFill(db, { accountId, ...totals });
 }
 
 const insertOrder = preparedQuery((db, o: Insertable<PaperOrdersTable>) =>
@@ -172,21 +170,6 @@ export async function listOpenPaperOrders(
   return query.orderBy('id', 'asc').execute();
 }
 
-const fillOrder = preparedQuery(
-  (db, p: { id: number; qty: string; filled_qty: string; avg_price: string; updated_at: number }) =>
-    db
-      .updateTable('paper_orders')
-      .set({
-        status: 'FILLED',
-        qty: p.qty,
-        filled_qty: p.filled_qty,
-        avg_price: p.avg_price,
-        updated_at: p.updated_at,
-      })
-      .where('id', '=', p.id)
-      .where('status', '=', 'NEW'),
-);
-
 /**
  * Moves an order out of NEW. Only one caller can win: the update is conditional on the order still
  * being NEW, so of several processes filling or cancelling the same order, exactly one gets `true`.
@@ -203,17 +186,6 @@ export async function finishPaperOrder(
     updated_at: number;
   },
 ): Promise<boolean> {
-  const { status, qty, filled_qty, avg_price, reason, updated_at } = patch;
-  if (
-    status === 'FILLED' &&
-    qty !== undefined &&
-    filled_qty !== undefined &&
-    avg_price != null &&
-    reason === undefined
-  ) {
-    const r = await fillOrder(db, { id, qty, filled_qty, avg_price, updated_at });
-    return Number(r.numAffectedRows) === 1;
-  }
   const r = await db
     .updateTable('paper_orders')
     .set(patch)
@@ -221,6 +193,31 @@ export async function finishPaperOrder(
     .where('status', '=', 'NEW')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+const fillOrder = preparedQuery(
+  (db, p: { id: number; qty: string; filled_qty: string; avg_price: string; updated_at: number }) =>
+    db
+      .updateTable('paper_orders')
+      .set({
+        status: 'FILLED',
+        qty: p.qty,
+        filled_qty: p.filled_qty,
+        avg_price: p.avg_price,
+        updated_at: p.updated_at,
+      })
+      .where('id', '=', p.id)
+      .where('status', '=', 'NEW'),
+);
+
+/** Fills a NEW order completely ({@link finishPaperOrder}'s rule: `false` if it was not NEW any more). */
+export async function fillPaperOrder(
+  db: Db,
+  id: number,
+  fill: { qty: string; filled_qty: string; avg_price: string; updated_at: number },
+): Promise<boolean> {
+  const r = await fillOrder(db, { id, ...fill });
+  return Number(r.numAffectedRows) === 1;
 }
 
 const insertFill = preparedQuery((db, f: Insertable<PaperFillsTable>) =>

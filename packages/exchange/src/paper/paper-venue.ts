@@ -1,6 +1,8 @@
 import { Dec, dec, decStr, tryDec, type OrderKind, type OrderSide } from '@verzek/core';
 import {
+  bookPaperFill,
   ensurePaperAccount,
+  fillPaperOrder,
   findPaperOrder,
   finishPaperOrder,
   getPaperAccount,
@@ -553,7 +555,7 @@ class PaperVenueImpl implements PaperVenue {
       avg_price: decStr(price),
       updated_at: now,
     };
-    if (!(await finishPaperOrder(trx, order.id, done))) throw new LostRace();
+    if (!(await fillPaperOrder(trx, order.id, done))) throw new LostRace();
     const fee = feeFor(
       qty,
       price,
@@ -581,7 +583,7 @@ class PaperVenueImpl implements PaperVenue {
       realized_pnl: decStr(dec(posRow?.realized_pnl ?? '0').plus(out.realizedPnl)),
       updated_at: now,
     });
-    await updatePaperAccount(trx, acct.account_id, {
+    await bookPaperFill(trx, acct.account_id, {
       balance: decStr(dec(acct.balance).plus(out.realizedPnl).minus(fee)),
       realized_pnl: decStr(dec(acct.realized_pnl).plus(out.realizedPnl)),
       fees_paid: decStr(dec(acct.fees_paid).plus(fee)),

@@ -87,10 +87,11 @@ export class PositionEngine {
   private readonly active = new Map<number, Promise<void>>();
   private readonly reconciled = new Set<number>();
   private readonly accounts = new Map<number, ExchangeAccount>();
-  /** Rows of adopted positions as their creator inserted them (a fresh position has no inbox yet). */
-  private readonly known = new Map<number, PositionRow>();
-  /** Rows and queued events of positions just claimed from the queue, read for the whole claim at once. */
-  private readonly claimed = new Map<number, { row: PositionRow; inbox: InboxItem[] }>();
+  /**
+   * What a task would read first, already at hand: an adopted position's row as its creator inserted
+   * it (a fresh position has no inbox yet), or the rows and queued events of a claim, read together.
+   */
+  private readonly prefetched = new Map<number, { row: PositionRow; inbox: InboxItem[] }>();
   /** Adopted positions waiting for a free slot (still leased to this engine). */
   private readonly adopted: number[] = [];
   private running = false;
@@ -154,7 +155,7 @@ export class PositionEngine {
     this.fresh.set(positionId, commands);
     // What the creator already holds saves this task its first reads (the row, the account).
     if (known) {
-      this.known.set(positionId, known.row);
+      this.prefetched.set(positionId, { row: known.row, inbox: [] });
       if (known.account) this.knowAccount(known.row.exchange_account_id, known.account);
     }
     this.reconciled.add(positionId);
@@ -184,8 +185,7 @@ export class PositionEngine {
       .finally(() => {
         this.active.delete(id);
         this.fresh.delete(id);
-        this.known.delete(id);
-        this.claimed.delete(id);
+        this.prefetched.delete(id);
         const next = this.adopted.shift();
         if (next !== undefined) this.spawn(next);
         else this.kick();
@@ -212,8 +212,8 @@ export class PositionEngine {
               loadPositions(this.deps.db, ids),
               loadInbox(this.deps.db, ids),
             ]);
-            for (const row of rows) this.claimed.set(row.id, { row, inbox: [] });
-            for (const item of inbox) this.claimed.get(item.position_id)?.inbox.push(item);
+            for (const row of rows) this.prefetched.set(row.id, { row, inbox: [] });
+            for (const item of inbox) this.prefetched.get(item.position_id)?.inbox.push(item);
           }
           for (const id of ids) this.spawn(id);
         } catch (err) {
@@ -245,15 +245,14 @@ export class PositionEngine {
   /** One position, from claim to release. */
   private async process(id: number): Promise<void> {
     const { db, clock, logger } = this.deps;
-    const known = this.known.get(id);
-    const claimed = this.claimed.get(id);
-    const row = known ?? claimed?.row ?? (await loadPositions(db, [id]))[0];
+    const pre = this.prefetched.get(id);
+    const row = pre ? pre.row : (await loadPositions(db, [id]))[0];
     if (!row || row.lease_owner !== this.owner) return;
     const log = lazyChild(logger, { positionId: id, userId: row.user_id, signalId: row.signal_id });
     let state = JSON.parse(row.state) as PositionState;
     // An event queued for a just-created position after this task started is not lost: its
     // enqueue set pending_work, and the release re-checks the inbox.
-    const inbox = known ? [] : (claimed?.inbox ?? (await loadInbox(db, [id])));
+    const inbox = pre ? pre.inbox : await loadInbox(db, [id]);
     let events: PositionEvent[] = inbox.map((i) => JSON.parse(i.event) as PositionEvent);
     let inboxIds = inbox.map((i) => i.id);
     const freshCommands = this.fresh.get(id);
