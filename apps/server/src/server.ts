@@ -4,6 +4,7 @@ import type { App } from './http/types';
 import { startTelegram, type TelegramRuntime } from './telegram/runtime';
 import { startTradingRuntime, type TradingRuntime } from './trading/runtime';
 import { startWorkers, type Workers } from './workers';
+import { Heartbeat, waitForOlderWorkers } from './workers/heartbeat';
 import { startMetricsServer } from './metrics/metrics-http';
 
 export interface RunningServer {
@@ -16,10 +17,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts what the context's role asks for: the HTTP API (all, api) and the workers (all, worker). */
+/**
+ * Starts what the context's role asks for: the HTTP API (all, api) and the workers (all, worker). A
+ * worker announces itself (its heartbeat) first, then waits while workers of an older version are
+ * live ({@link waitForOlderWorkers}) before it trades; the API serves meanwhile.
+ */
 export async function startServer(
   ctx: AppContext,
-  options: { port?: number; host?: string } = {},
+  options: { port?: number; host?: string; olderWorkersPollMs?: number } = {},
 ): Promise<RunningServer> {
   let app: App | null = null;
   let url: string | null = null;
@@ -29,8 +34,15 @@ export async function startServer(
     url = await app.listen({ port: options.port ?? ctx.config.port, host: options.host ?? ctx.config.host });
     ctx.logger.info({ url, role: ctx.role }, 'API listening');
   }
+  const heartbeat = ctx.role !== 'api' ? new Heartbeat(ctx) : null;
+  if (heartbeat) {
+    await heartbeat.start();
+    await waitForOlderWorkers(ctx, heartbeat.owner, {
+      ...(options.olderWorkersPollMs !== undefined ? { pollMs: options.olderWorkersPollMs } : {}),
+    });
+  }
   const trading: TradingRuntime | null = ctx.role !== 'api' ? await startTradingRuntime(ctx, ctx.feed) : null;
-  const workers: Workers | null = ctx.role !== 'api' ? startWorkers(ctx) : null;
+  const workers: Workers | null = heartbeat ? startWorkers(ctx, heartbeat.owner) : null;
   const telegram: TelegramRuntime | null = ctx.role !== 'api' ? await startTelegram(ctx) : null;
   // METRICS_PORT: `/metrics` on a port of its own (the only way to scrape a `--role worker` process).
   const metricsPort = ctx.config.metrics.port;
@@ -49,6 +61,7 @@ export async function startServer(
         await telegram?.stop();
         await workers?.stop();
         await trading?.stop();
+        await heartbeat?.stop();
         await ctx.close();
       })();
       return stopping;

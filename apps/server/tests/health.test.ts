@@ -1,9 +1,10 @@
-import { beat, openDatabase, removeHeartbeat } from '@verzek/db';
+import { beat, openDatabase, removeHeartbeat, SCHEMA_VERSION } from '@verzek/db';
 import { createPriceFeed } from '@verzek/exchange';
 import { describeDb, FakeBinanceWs } from '@verzek/test-support';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../src/http/app';
-import { FEED_STALE_MS, WORKER_STALE_MS } from '../src/http/routes/health';
+import { FEED_STALE_MS } from '../src/http/routes/health';
+import { WORKER_STALE_MS } from '../src/workers/heartbeat';
 import { startTestServer, type TestServer } from './harness';
 
 interface Health {
@@ -55,8 +56,8 @@ describeDb('/health', (t) => {
 
   it('counts live workers, and is degraded once every worker has gone silent', async () => {
     const now = s.clock.now();
-    await beat(s.ctx.db, { owner: 'w1', role: 'worker', startedAt: now, now });
-    await beat(s.ctx.db, { owner: 'w2', role: 'all', startedAt: now, now });
+    await beat(s.ctx.db, { owner: 'w1', role: 'worker', startedAt: now, now, schemaVersion: SCHEMA_VERSION });
+    await beat(s.ctx.db, { owner: 'w2', role: 'all', startedAt: now, now, schemaVersion: SCHEMA_VERSION });
     let h = await health();
     expect(h.status).toBe('ok');
     expect(h.workers).toMatchObject({ active: 2, expected: true, by_role: { worker: 1, all: 1 } });
@@ -68,7 +69,13 @@ describeDb('/health', (t) => {
     expect(h.workers).toMatchObject({ active: 0, expected: true });
     expect(h.problems.join(' ')).toMatch(/no worker seen/);
 
-    await beat(s.ctx.db, { owner: 'w1', role: 'worker', startedAt: now, now: s.clock.now() });
+    await beat(s.ctx.db, {
+      owner: 'w1',
+      role: 'worker',
+      startedAt: now,
+      now: s.clock.now(),
+      schemaVersion: SCHEMA_VERSION,
+    });
     h = await health();
     expect(h.status).toBe('ok');
     expect(h.workers.active).toBe(1);
@@ -76,6 +83,36 @@ describeDb('/health', (t) => {
     await removeHeartbeat(s.ctx.db, 'w1');
     await removeHeartbeat(s.ctx.db, 'w2');
     expect((await health()).status).toBe('ok');
+  });
+
+  it('is degraded while workers of two versions are live (an upgrade half done)', async () => {
+    const now = s.clock.now();
+    await beat(s.ctx.db, {
+      owner: 'new',
+      role: 'worker',
+      startedAt: now,
+      now,
+      schemaVersion: SCHEMA_VERSION,
+    });
+    await beat(s.ctx.db, {
+      owner: 'old',
+      role: 'worker',
+      startedAt: now,
+      now,
+      schemaVersion: SCHEMA_VERSION - 1,
+    });
+    try {
+      const h = await health();
+      expect(h.status).toBe('degraded');
+      expect(h.problems).toEqual([
+        `workers of 2 versions are running (schema ${SCHEMA_VERSION - 1}, ${SCHEMA_VERSION}): the newer ones wait until the older stop`,
+      ]);
+      await removeHeartbeat(s.ctx.db, 'old');
+      expect((await health()).status).toBe('ok');
+    } finally {
+      await removeHeartbeat(s.ctx.db, 'old');
+      await removeHeartbeat(s.ctx.db, 'new');
+    }
   });
 
   it('is degraded for an API-only process without workers, and for a Binance feed that is not live', async () => {
@@ -88,7 +125,13 @@ describeDb('/health', (t) => {
       expect(h.workers).toMatchObject({ active: 0, expected: true });
       expect(h.problems.join(' ')).toMatch(/no worker process is running/);
       const now = s.clock.now();
-      await beat(s.ctx.db, { owner: 'w3', role: 'worker', startedAt: now, now });
+      await beat(s.ctx.db, {
+        owner: 'w3',
+        role: 'worker',
+        startedAt: now,
+        now,
+        schemaVersion: SCHEMA_VERSION,
+      });
       expect((await health(api)).status).toBe('ok');
       await removeHeartbeat(s.ctx.db, 'w3');
 

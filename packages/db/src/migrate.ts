@@ -25,6 +25,15 @@ export async function migrateToLatest(handle: DbHandle): Promise<MigrateOutcome>
     },
   });
   const { error, results } = await migrator.migrateToLatest();
+  const unknown =
+    error instanceof Error ? /previously executed migration (\S+) is missing/.exec(error.message) : null;
+  if (unknown) {
+    // Older code on a newer schema: never run it (migrations only add; roll back from a backup).
+    throw new Error(
+      `the database was migrated by a newer version of Verzek (migration ${unknown[1]} is unknown to this one): run that version, or restore a backup taken before the upgrade`,
+      { cause: error },
+    );
+  }
   if (error) {
     const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {

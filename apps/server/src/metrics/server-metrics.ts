@@ -2,6 +2,7 @@ import { activeWorkers, readSafety, type Db } from '@verzek/db';
 import type { PriceFeed } from '@verzek/exchange';
 import type { Clock, Logger } from '@verzek/platform';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { WORKER_STALE_MS } from '../workers/heartbeat';
 
 /** Intent states (execution_intents.status): each is exported, 0 when there is none. */
 const INTENT_STATES = ['PENDING', 'DONE', 'BLOCKED', 'FAILED'] as const;
@@ -10,9 +11,6 @@ const OUTBOX_WAITING = ['pending', 'sending', 'unknown'] as const;
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** Label values we make up from data are kept to this shape, so nobody can grow the series at will. */
 const LABEL_VALUE = /^[a-z0-9_]{1,40}$/;
-
-/** A worker not seen for this long is gone (the same three heartbeats as `/health`). */
-const WORKER_STALE_MS = 30_000;
 
 export interface MetricsSources {
   db: Db;

@@ -1,4 +1,3 @@
-import { beat, removeHeartbeat } from '@verzek/db';
 import type { AppContext } from '../context';
 import { defaultReportSink } from '../services/reports/sink';
 import { circuitBreakerJob } from './jobs/circuit-breaker';
@@ -14,9 +13,6 @@ import { SignalOutcomeMonitor } from './signal-outcomes';
 import { telegramReportSink } from '../telegram/report-sink';
 import { telegramSettings } from '../telegram/settings';
 
-/** Workers refresh their heartbeat this often; one not seen for 3 beats is gone. */
-export const HEARTBEAT_MS = 10_000;
-
 export interface Workers {
   scheduler: Scheduler;
   /** Signal outcomes against the market (admin signal statistics). */
@@ -24,9 +20,10 @@ export interface Workers {
   stop(): Promise<void>;
 }
 
-/** Starts the background work of the worker role. */
-export function startWorkers(ctx: AppContext): Workers {
+/** Starts the background work of the worker role; `owner` names this process (its heartbeat's). */
+export function startWorkers(ctx: AppContext, owner?: string): Workers {
   const scheduler = new Scheduler({
+    ...(owner !== undefined ? { owner } : {}),
     db: ctx.db,
     clock: ctx.clock,
     logger: ctx.logger.child({ component: 'scheduler' }),
@@ -52,24 +49,13 @@ export function startWorkers(ctx: AppContext): Workers {
   void outcomes
     .start()
     .catch((err: unknown) => ctx.logger.error({ err }, 'signal outcome monitor: first sync failed'));
-  // A heartbeat so /health and the safety status can count the live workers of the cluster.
-  const startedAt = ctx.clock.now();
-  const heartbeat = () =>
-    beat(ctx.db, { owner: scheduler.owner, role: ctx.role, startedAt, now: ctx.clock.now() }).catch(
-      (err: unknown) => ctx.logger.warn({ err }, 'worker heartbeat failed'),
-    );
-  void heartbeat();
-  const timer = setInterval(() => void heartbeat(), HEARTBEAT_MS);
-  timer.unref();
   ctx.logger.info({ owner: scheduler.owner }, 'workers started');
   return {
     scheduler,
     outcomes,
     async stop() {
-      clearInterval(timer);
       await outcomes.stop();
       await scheduler.stop();
-      await removeHeartbeat(ctx.db, scheduler.owner).catch(() => undefined);
     },
   };
 }

@@ -10,6 +10,7 @@ import { telegram } from './0009-telegram';
 import { push } from './0010-push';
 import { signalOutcomes } from './0011-signal-outcomes';
 import { positionClaims } from './0012-position-claims';
+import { workerVersions } from './0013-worker-versions';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: never edit or reorder a migration that has shipped. */
@@ -26,6 +27,10 @@ export const migrations: readonly Migration[] = [
   push,
   signalOutcomes,
   positionClaims,
+  workerVersions,
 ];
+
+/** The schema version this code was built for: how many migrations it knows. */
+export const SCHEMA_VERSION = migrations.length;
 
 export * from './types';

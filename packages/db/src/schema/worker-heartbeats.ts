@@ -4,4 +4,6 @@ export interface WorkerHeartbeatsTable {
   role: string;
   started_at: number;
   last_seen: number;
+  /** `SCHEMA_VERSION` of the worker's code; null for workers older than `0013-worker-versions`. */
+  schema_version: number | null;
 }

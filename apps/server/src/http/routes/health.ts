@@ -1,14 +1,11 @@
 import { HealthResponse, iso, PingResponse } from '@verzek/contract';
-import { activeWorkers } from '@verzek/db';
+import { activeWorkers, type WorkerBeat } from '@verzek/db';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context';
-import { HEARTBEAT_MS } from '../../workers';
+import { WORKER_STALE_MS } from '../../workers/heartbeat';
 import type { App } from '../types';
 
 export const PING = { status: 'ok', message: 'Verzek Auto Trader API running' } as const;
-
-/** A worker not seen for this long is gone (three missed heartbeats). */
-export const WORKER_STALE_MS = 3 * HEARTBEAT_MS;
 
 /** Binance pushes every mark price once a second: a last tick older than this is stale. */
 export const FEED_STALE_MS = 10_000;
@@ -29,7 +26,9 @@ const errMessage = (err: unknown) => (err instanceof Error ? err.message : Strin
  *   cluster should have one: this process serves the API only (`--role api`, so signals are queued
  *   but nobody executes them), or workers have been seen before and all of them went silent (a
  *   crashed worker leaves its heartbeat behind; a cleanly stopped one removes it). A single
- *   `--role all` process that runs its own workers is counted through its own heartbeat.
+ *   `--role all` process that runs its own workers is counted through its own heartbeat;
+ * - live workers run code of different schema versions (an upgrade half done: the new workers wait
+ *   for the old ones to stop before they trade, see `waitForOlderWorkers`).
  */
 export function registerHealthRoutes(app: App, ctx: AppContext): void {
   app.get(
@@ -52,7 +51,7 @@ export function registerHealthRoutes(app: App, ctx: AppContext): void {
     }
     const latency = Math.round((performance.now() - started) * 10) / 10;
 
-    let beats: { role: string; last_seen: number }[] = [];
+    let beats: WorkerBeat[] = [];
     if (dbOk) {
       try {
         beats = await activeWorkers(ctx.db, 0);
@@ -69,6 +68,13 @@ export function registerHealthRoutes(app: App, ctx: AppContext): void {
         beats.length > 0
           ? `no worker seen for ${WORKER_STALE_MS / 1000} s: signals are queued but not executed`
           : 'no worker process is running: signals are queued but not executed',
+      );
+    }
+    const versions = [...new Set(live.map((b) => b.schema_version))];
+    if (versions.length > 1) {
+      const names = versions.map((v) => (v === null ? 'before 13' : String(v))).sort();
+      problems.push(
+        `workers of ${versions.length} versions are running (schema ${names.join(', ')}): the newer ones wait until the older stop`,
       );
     }
     const lastSeen = beats.reduce<number | null>(

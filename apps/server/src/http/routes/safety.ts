@@ -16,7 +16,7 @@ import { systemDrawdownPct } from '../../services/safety/drawdown';
 import { setKillSwitch } from '../../services/safety/kill-switch';
 import { loadTradingSettings, saveSection } from '../../services/users/settings';
 import { RiskFacts, utcDayStart } from '../../trading/risk-context';
-import { HEARTBEAT_MS } from '../../workers';
+import { WORKER_STALE_MS } from '../../workers/heartbeat';
 import { authenticate, caller, requireAdmin } from '../guards';
 import type { App } from '../types';
 
@@ -33,7 +33,7 @@ export function registerSafetyRoutes(app: App, ctx: AppContext): void {
     const [safety, dd, workers] = await Promise.all([
       readSafety(ctx.db),
       systemDrawdownPct(ctx.db, now - DAY),
-      activeWorkers(ctx.db, now - 3 * HEARTBEAT_MS),
+      activeWorkers(ctx.db, now - WORKER_STALE_MS),
     ]);
     return {
       global_kill_switch: safety.kill_switch === 1,
