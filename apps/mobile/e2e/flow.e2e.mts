@@ -1,7 +1,8 @@
 /**
  * End to end: the real server (SQLite, simulated price feed, local SMTP capture) serving the exported
  * web app, driven in Debian's Chromium through playwright-core. One browser, sequential steps.
- * Screenshots of every screen at phone and desktop widths go to docs/screenshots/.
+ * Screenshots of every screen at phone and desktop widths go to a temporary folder (printed), or to
+ * docs/screenshots/ with UPDATE_SCREENSHOTS=1 — a test run leaves the checkout as it found it.
  *
  *   npm run export:web -w @verzek/mobile && npm run e2e -w @verzek/mobile
  */
@@ -20,7 +21,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
 const dist = path.resolve(here, '../dist');
-const shots = path.join(repo, 'docs/screenshots');
+const shots =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(repo, 'docs/screenshots')
+    : path.join(os.tmpdir(), 'verzek-e2e-screenshots');
 const verzek = path.join(repo, 'apps/server/bin/verzek.mjs');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PHONE = { width: 360, height: 780 }; // the narrowest phones we support
@@ -117,6 +121,7 @@ before(async () => {
   );
   assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   fs.mkdirSync(shots, { recursive: true });
+  console.log(`screenshots go to ${shots}`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verzek-e2e-'));
   smtp = new SmtpCapture();
   const smtpUrl = await smtp.start();
