@@ -311,6 +311,9 @@ interface Account {
   /** key `${symbol}|${positionSide}` → signed amount and entry price. */
   positions: Map<string, { amt: bigint; entry: bigint }>;
   orderTimes: number[];
+  /** This account's orders (also in the exchange-wide lists), so lookups never scan every account's. */
+  orders: FakeOrder[];
+  algos: FakeAlgoOrder[];
 }
 
 interface Handled {
@@ -418,6 +421,8 @@ export class FakeBinanceFutures {
       marginType: new Map(),
       positions: new Map(),
       orderTimes: [],
+      orders: [],
+      algos: [],
     });
     return { apiKey, secret };
   }
@@ -475,12 +480,12 @@ export class FakeBinanceFutures {
   }
 
   openOrdersOf(apiKey: string, symbol?: string): FakeOrder[] {
-    return this.orders.filter((o) => o.apiKey === apiKey && isOpen(o) && (!symbol || o.symbol === symbol));
+    return this.account(apiKey).orders.filter((o) => isOpen(o) && (!symbol || o.symbol === symbol));
   }
 
   openAlgoOrdersOf(apiKey: string, symbol?: string): FakeAlgoOrder[] {
-    return this.algoOrders.filter(
-      (o) => o.apiKey === apiKey && o.algoStatus === 'NEW' && (!symbol || o.symbol === symbol),
+    return this.account(apiKey).algos.filter(
+      (o) => o.algoStatus === 'NEW' && (!symbol || o.symbol === symbol),
     );
   }
 
@@ -531,15 +536,14 @@ export class FakeBinanceFutures {
 
   /** A person cancels an order (regular or algo) on the website. */
   manualCancel(apiKey: string, clientId: string): void {
-    const o = this.orders.find((x) => x.apiKey === apiKey && x.clientOrderId === clientId && isOpen(x));
+    const acc = this.account(apiKey);
+    const o = acc.orders.find((x) => x.clientOrderId === clientId && isOpen(x));
     if (o) {
       o.status = 'CANCELED';
       o.updateTime = this.now();
       return;
     }
-    const a = this.algoOrders.find(
-      (x) => x.apiKey === apiKey && x.clientAlgoId === clientId && x.algoStatus === 'NEW',
-    );
+    const a = acc.algos.find((x) => x.clientAlgoId === clientId && x.algoStatus === 'NEW');
     if (!a) throw new Error(`no open order ${clientId}`);
     a.algoStatus = 'CANCELED';
     a.updateTime = this.now();
@@ -593,7 +597,7 @@ export class FakeBinanceFutures {
       algoId: null,
       manual: false,
     };
-    this.orders.push(order);
+    this.addOrder(acc, order);
     this.liquidations.push(order);
     this.fill(acc, order, abs(p.amt), fx(price), false);
     return order;
@@ -1041,7 +1045,11 @@ export class FakeBinanceFutures {
       }
       case 'GET /fapi/v1/allOrders': {
         const sym = this.symbolOf(p.get('symbol')).symbol;
-        return ok(this.orders.filter((o) => o.apiKey === acc().apiKey && o.symbol === sym).map(orderJson));
+        return ok(
+          acc()
+            .orders.filter((o) => o.symbol === sym)
+            .map(orderJson),
+        );
       }
       case 'GET /fapi/v1/userTrades': {
         const sym = this.symbolOf(p.get('symbol')).symbol;
@@ -1179,7 +1187,7 @@ export class FakeBinanceFutures {
     const ps = this.positionSideOf(a, p);
     const clientId = p.newClientOrderId ?? `fake_${randomBytes(8).toString('hex')}`;
     this.checkClientId(clientId, 'newClientOrderId');
-    if (this.orders.some((o) => o.apiKey === a.apiKey && o.clientOrderId === clientId && isOpen(o)))
+    if (a.orders.some((o) => o.clientOrderId === clientId && isOpen(o)))
       throw err(-4116, 'ClientOrderId is duplicated.');
     const qty = this.checkQty(s, p.quantity);
     let price = 0n;
@@ -1228,7 +1236,7 @@ export class FakeBinanceFutures {
       algoId: null,
       manual,
     };
-    this.orders.push(order);
+    this.addOrder(a, order);
     if (type === 'MARKET') this.fill(a, order, qty, mark, false);
     else if ((side === 'BUY' && mark <= price) || (side === 'SELL' && mark >= price))
       this.fill(a, order, qty, mark, false);
@@ -1248,11 +1256,7 @@ export class FakeBinanceFutures {
     const ps = this.positionSideOf(a, p);
     const clientId = p.clientAlgoId ?? `fake_${randomBytes(8).toString('hex')}`;
     this.checkClientId(clientId, 'clientAlgoId');
-    if (
-      this.algoOrders.some(
-        (o) => o.apiKey === a.apiKey && o.clientAlgoId === clientId && o.algoStatus === 'NEW',
-      )
-    )
+    if (a.algos.some((o) => o.clientAlgoId === clientId && o.algoStatus === 'NEW'))
       throw err(-4116, 'ClientOrderId is duplicated.');
     const closePosition = p.closePosition === 'true';
     if (closePosition && p.reduceOnly !== undefined)
@@ -1299,7 +1303,13 @@ export class FakeBinanceFutures {
       manual: false,
     };
     this.algoOrders.push(algo);
+    a.algos.push(algo);
     return algo;
+  }
+
+  private addOrder(a: Account, order: FakeOrder): void {
+    this.orders.push(order);
+    a.orders.push(order);
   }
 
   private findOrder(a: Account, p: URLSearchParams): FakeOrder | undefined {
@@ -1308,9 +1318,9 @@ export class FakeBinanceFutures {
     const cid = p.get('origClientOrderId');
     if (!id && !cid)
       throw err(-1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
-    for (let i = this.orders.length - 1; i >= 0; i--) {
-      const o = this.orders[i]!;
-      if (o.apiKey !== a.apiKey || o.symbol !== sym) continue;
+    for (let i = a.orders.length - 1; i >= 0; i--) {
+      const o = a.orders[i]!;
+      if (o.symbol !== sym) continue;
       if (id ? String(o.orderId) === id : o.clientOrderId === cid) return o;
     }
     return undefined;
@@ -1321,9 +1331,8 @@ export class FakeBinanceFutures {
     const cid = p.get('clientAlgoId');
     if (!id && !cid)
       throw err(-1102, "Param 'clientAlgoId' or 'algoId' must be sent, but both were empty/null!");
-    for (let i = this.algoOrders.length - 1; i >= 0; i--) {
-      const o = this.algoOrders[i]!;
-      if (o.apiKey !== a.apiKey) continue;
+    for (let i = a.algos.length - 1; i >= 0; i--) {
+      const o = a.algos[i]!;
       if (id ? String(o.algoId) === id : o.clientAlgoId === cid) return o;
     }
     return undefined;
@@ -1406,21 +1415,14 @@ export class FakeBinanceFutures {
   /** A flat position takes its reduce-only and close-position orders with it (Binance expires them). */
   private positionClosed(a: Account, symbol: string, ps: string): void {
     const now = this.now();
-    for (const o of this.orders) {
-      if (
-        o.apiKey === a.apiKey &&
-        o.symbol === symbol &&
-        o.positionSide === ps &&
-        o.reduceOnly &&
-        isOpen(o)
-      ) {
+    for (const o of a.orders) {
+      if (o.symbol === symbol && o.positionSide === ps && o.reduceOnly && isOpen(o)) {
         o.status = 'EXPIRED';
         o.updateTime = now;
       }
     }
-    for (const o of this.algoOrders) {
+    for (const o of a.algos) {
       if (
-        o.apiKey === a.apiKey &&
         o.symbol === symbol &&
         o.positionSide === ps &&
         o.algoStatus === 'NEW' &&
@@ -1480,7 +1482,7 @@ export class FakeBinanceFutures {
         algoId: algo.algoId,
         manual: false,
       };
-      this.orders.push(order);
+      this.addOrder(a, order);
       algo.actualOrderId = String(order.orderId);
       this.fill(a, order, qty, mark, false);
       algo.actualPrice = order.avgPrice;
