@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { createContext } from '../src/context';
 import { startServer } from '../src/server';
 import { olderWorkers, WORKER_STALE_MS } from '../src/workers/heartbeat';
+
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  });
+  return Number(r.stdout);
+}
 
 describe('olderWorkers', () => {
   const now = 1_000_000;
@@ -28,6 +36,8 @@ describe('olderWorkers', () => {
       w('before-versions', null),
       w('crashed-older', 12, now - WORKER_STALE_MS - 1),
       w('just-live-older', 12, now - WORKER_STALE_MS),
+      // This machine's worker that crashed (its process is gone) leaves a row that still looks live.
+      w(`${os.hostname()}:${deadPid()}:abcdef`, 12),
     ];
     expect(olderWorkers(beats, 'me', now, 13).map((b) => b.owner)).toEqual([
       'older',

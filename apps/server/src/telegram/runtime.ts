@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { acquireTelegramLease, releaseTelegramLease, writeTelegramState } from '@verzek/db';
 import type { Logger } from '@verzek/platform';
 import { BotTransport } from '@verzek/telegram';
@@ -11,6 +9,7 @@ import { OutboxSender } from './sender';
 import { telegramSettings, type TelegramSettings, type TelegramTuning } from './settings';
 import { ALLOWED_UPDATES } from './updates';
 import { logUserClientFailure, UserClient } from './user-client';
+import { localOwner } from '../local-owner';
 
 const LEASE_KEY = 'runtime';
 
@@ -22,7 +21,7 @@ const LEASE_KEY = 'runtime';
  * takes over when it lapses.
  */
 export class TelegramRuntime {
-  readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly owner = localOwner();
   readonly settings: TelegramSettings;
   planner: Planner | null = null;
   sender: OutboxSender | null = null;

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { activeWorkers, beat, removeHeartbeat, SCHEMA_VERSION, type WorkerBeat } from '@verzek/db';
 import type { AppContext } from '../context';
+import { isDeadLocalOwner, localOwner } from '../local-owner';
 
 /** Workers refresh their heartbeat this often. */
 export const HEARTBEAT_MS = 10_000;
@@ -15,7 +14,7 @@ export const WORKER_STALE_MS = 3 * HEARTBEAT_MS;
  * workers of two versions find each other through it ({@link waitForOlderWorkers}).
  */
 export class Heartbeat {
-  readonly owner = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  readonly owner = localOwner();
   private readonly startedAt: number;
   private timer: NodeJS.Timeout | null = null;
   private newerSeen = false;
@@ -69,7 +68,10 @@ export class Heartbeat {
   }
 }
 
-/** Live workers, other than `owner`, whose code is older than `schemaVersion` (or predates versions). */
+/**
+ * Live workers, other than `owner`, whose code is older than `schemaVersion` (or predates versions).
+ * A worker of this machine whose process is gone (crashed: its row is left behind) is not live.
+ */
 export function olderWorkers(
   beats: readonly WorkerBeat[],
   owner: string,
@@ -80,7 +82,8 @@ export function olderWorkers(
     (b) =>
       b.owner !== owner &&
       b.last_seen >= now - WORKER_STALE_MS &&
-      (b.schema_version === null || b.schema_version < schemaVersion),
+      (b.schema_version === null || b.schema_version < schemaVersion) &&
+      !isDeadLocalOwner(b.owner),
   );
 }
 
@@ -90,7 +93,7 @@ export function olderWorkers(
  * without a look-up; an older engine claims without counting), so a mixed cluster could send an
  * order twice. An upgrade is therefore: stop the old workers, start the new ones — and a new worker
  * started early waits here instead of trading next to them. A crashed old worker stops counting once
- * its heartbeat is stale (30 s). Returns false if `signal` aborted the wait.
+ * its heartbeat is stale (30 s), or at once on the same machine. Returns false if `signal` aborted the wait.
  */
 export async function waitForOlderWorkers(
   ctx: AppContext,

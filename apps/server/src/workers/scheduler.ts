@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { claimJobRun, finishJobRun, pruneJobRuns, type Db } from '@verzek/db';
 import type { Clock, Logger } from '@verzek/platform';
 import { duePeriod, type Schedule } from './schedule';
+import { localOwner } from '../local-owner';
 
 export interface ScheduledJob {
   name: string;
@@ -36,7 +35,7 @@ export class Scheduler {
   private lastPrune = 0;
 
   constructor(private readonly options: SchedulerOptions) {
-    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.owner = options.owner ?? localOwner();
   }
 
   add(job: ScheduledJob): this {

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import {
   isTerminal,
   transitionAll,
@@ -32,6 +30,7 @@ import { Waker } from '../waker';
 import { noticeKind } from './notices';
 import { positionSummary, stateColumns } from './state-columns';
 import { actionsFromCommands, actionsFromState, runActions, type VenueAction } from './venue-actions';
+import { localOwner } from '../../local-owner';
 
 export interface EngineOptions {
   /** Positions processed at once by this process. */
@@ -82,7 +81,7 @@ class LeaseLost extends Error {
  * confirmed (PENDING_NEW) is looked up by its client id before it is ever sent again.
  */
 export class PositionEngine {
-  readonly owner = `${os.hostname()}:${process.pid}:engine:${randomBytes(3).toString('hex')}`;
+  readonly owner = localOwner('engine');
   private readonly fresh = new Map<number, PositionCommand[]>();
   private readonly active = new Map<number, Promise<void>>();
   private readonly reconciled = new Set<number>();

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { openPosition, type PositionCommand, type PositionState } from '@verzek/core';
 import {
   claimIntents,
@@ -32,6 +30,7 @@ import { RiskFacts } from '../risk-context';
 import type { VenueRegistry } from '../venues/venue-registry';
 import { Waker } from '../waker';
 import { followerProblem } from './eligibility';
+import { localOwner } from '../../local-owner';
 
 export interface IntentWorkerOptions {
   batchSize: number;
@@ -70,7 +69,7 @@ type Prepared =
  * PostgreSQL), so concurrent workers can't both let a user past a limit.
  */
 export class IntentWorker {
-  readonly owner = `${os.hostname()}:${process.pid}:intents:${randomBytes(3).toString('hex')}`;
+  readonly owner = localOwner('intents');
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly waker = new Waker();
