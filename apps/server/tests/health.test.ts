@@ -32,6 +32,10 @@ describeDb('/health', (t) => {
   });
   afterAll(() => s.close());
 
+  /** A worker's heartbeat (started at `now`), of this version unless said otherwise. */
+  const beatAs = (owner: string, role: string, now: number, schemaVersion = SCHEMA_VERSION) =>
+    beat(s.ctx.db, { owner, role, startedAt: now, now, schemaVersion });
+
   const health = async (app = s.app, url = '/health') => {
     const r = await app.inject({ method: 'GET', url });
     expect(r.statusCode).toBe(200);
@@ -56,8 +60,8 @@ describeDb('/health', (t) => {
 
   it('counts live workers, and is degraded once every worker has gone silent', async () => {
     const now = s.clock.now();
-    await beat(s.ctx.db, { owner: 'w1', role: 'worker', startedAt: now, now, schemaVersion: SCHEMA_VERSION });
-    await beat(s.ctx.db, { owner: 'w2', role: 'all', startedAt: now, now, schemaVersion: SCHEMA_VERSION });
+    await beatAs('w1', 'worker', now);
+    await beatAs('w2', 'all', now);
     let h = await health();
     expect(h.status).toBe('ok');
     expect(h.workers).toMatchObject({ active: 2, expected: true, by_role: { worker: 1, all: 1 } });
@@ -69,13 +73,7 @@ describeDb('/health', (t) => {
     expect(h.workers).toMatchObject({ active: 0, expected: true });
     expect(h.problems.join(' ')).toMatch(/no worker seen/);
 
-    await beat(s.ctx.db, {
-      owner: 'w1',
-      role: 'worker',
-      startedAt: now,
-      now: s.clock.now(),
-      schemaVersion: SCHEMA_VERSION,
-    });
+    await beatAs('w1', 'worker', s.clock.now());
     h = await health();
     expect(h.status).toBe('ok');
     expect(h.workers.active).toBe(1);
@@ -87,20 +85,8 @@ describeDb('/health', (t) => {
 
   it('is degraded while workers of two versions are live (an upgrade half done)', async () => {
     const now = s.clock.now();
-    await beat(s.ctx.db, {
-      owner: 'new',
-      role: 'worker',
-      startedAt: now,
-      now,
-      schemaVersion: SCHEMA_VERSION,
-    });
-    await beat(s.ctx.db, {
-      owner: 'old',
-      role: 'worker',
-      startedAt: now,
-      now,
-      schemaVersion: SCHEMA_VERSION - 1,
-    });
+    await beatAs('new', 'worker', now);
+    await beatAs('old', 'worker', now, SCHEMA_VERSION - 1);
     try {
       const h = await health();
       expect(h.status).toBe('degraded');
@@ -125,13 +111,7 @@ describeDb('/health', (t) => {
       expect(h.workers).toMatchObject({ active: 0, expected: true });
       expect(h.problems.join(' ')).toMatch(/no worker process is running/);
       const now = s.clock.now();
-      await beat(s.ctx.db, {
-        owner: 'w3',
-        role: 'worker',
-        startedAt: now,
-        now,
-        schemaVersion: SCHEMA_VERSION,
-      });
+      await beatAs('w3', 'worker', now);
       expect((await health(api)).status).toBe('ok');
       await removeHeartbeat(s.ctx.db, 'w3');
 
