@@ -40,5 +40,7 @@ describe('AppShell', () => {
     );
     expect(await screen.findByTestId('nav-admin')).toBeTruthy();
     expect(screen.getByTestId('account-name')).toHaveTextContent('boss · ADMIN');
+    // The safety widget answers after the first render: wait for it, so its update lands in the test.
+    expect(await screen.findByTestId('safety-badge')).toHaveTextContent('Safe · DD 1.5%');
   });
 });

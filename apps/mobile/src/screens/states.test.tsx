@@ -135,7 +135,8 @@ describe('states', () => {
     expect(screen.getByTestId('dashboard-today-pnl')).toHaveTextContent('+3.5 USDT');
     expect(screen.queryByTestId('dashboard-upgrade')).toBeNull();
     premium.unmount();
-    renderWith(<DashboardScreen />, { api: server().api, user: user({ plan: 'TRIAL' }) });
+    const trial = renderWith(<DashboardScreen />, { api: server().api, user: user({ plan: 'TRIAL' }) });
     expect(screen.getByTestId('dashboard-upgrade')).toHaveTextContent(/You are on TRIAL/);
+    await trial.settled();
   });
 });

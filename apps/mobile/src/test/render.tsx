@@ -1,18 +1,22 @@
 import type { User } from '@verzek/contract';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render } from '@testing-library/react-native';
+import { render, waitFor } from '@testing-library/react-native';
 import type { ReactElement } from 'react';
 import { SafeAreaProvider } from 'react-native-safe-area-context';
 import type { Api } from '../lib/api';
 import { LiveProvider } from '../state/live';
 import { SessionProvider } from '../state/session';
 
-/** Renders a screen with the app's providers, a fake API and a fixed session (null: logged out). */
+/**
+ * Renders a screen with the app's providers, a fake API and a fixed session (null: logged out).
+ * `settled()` waits until no query is in flight, so answers that arrive after a test's last assertion
+ * still land inside it (and inside act).
+ */
 export function renderWith(ui: ReactElement, { api, user }: { api: Api; user: User | null }) {
   const client = new QueryClient({
     defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } },
   });
-  return render(
+  const rendered = render(
     <SafeAreaProvider
       initialMetrics={{
         frame: { x: 0, y: 0, width: 390, height: 800 },
@@ -26,4 +30,6 @@ export function renderWith(ui: ReactElement, { api, user }: { api: Api; user: Us
       </QueryClientProvider>
     </SafeAreaProvider>,
   );
+  const settled = () => waitFor(() => expect(client.isFetching()).toBe(0));
+  return { ...rendered, settled };
 }
