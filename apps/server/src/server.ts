@@ -37,9 +37,7 @@ export async function startServer(
   const heartbeat = ctx.role !== 'api' ? new Heartbeat(ctx) : null;
   if (heartbeat) {
     await heartbeat.start();
-    await waitForOlderWorkers(ctx, heartbeat.owner, {
-      ...(options.olderWorkersPollMs !== undefined ? { pollMs: options.olderWorkersPollMs } : {}),
-    });
+    await waitForOlderWorkers(ctx, heartbeat.owner, options.olderWorkersPollMs);
   }
   const trading: TradingRuntime | null = ctx.role !== 'api' ? await startTradingRuntime(ctx, ctx.feed) : null;
   const workers: Workers | null = heartbeat ? startWorkers(ctx, heartbeat.owner) : null;

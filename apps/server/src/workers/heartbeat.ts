@@ -19,10 +19,7 @@ export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private newerSeen = false;
 
-  constructor(
-    private readonly ctx: AppContext,
-    private readonly schemaVersion = SCHEMA_VERSION,
-  ) {
+  constructor(private readonly ctx: AppContext) {
     this.startedAt = ctx.clock.now();
   }
 
@@ -45,7 +42,7 @@ export class Heartbeat {
       role: this.ctx.role,
       startedAt: this.startedAt,
       now: this.ctx.clock.now(),
-      schemaVersion: this.schemaVersion,
+      schemaVersion: SCHEMA_VERSION,
     });
   }
 
@@ -54,11 +51,11 @@ export class Heartbeat {
       await this.beat();
       // A newer worker waits for this one to stop: say so once, where the operator looks.
       const newer = (await activeWorkers(this.ctx.db, this.ctx.clock.now() - WORKER_STALE_MS)).filter(
-        (b) => b.owner !== this.owner && (b.schema_version ?? 0) > this.schemaVersion,
+        (b) => b.owner !== this.owner && (b.schema_version ?? 0) > SCHEMA_VERSION,
       );
       if (newer.length > 0 && !this.newerSeen)
         this.ctx.logger.warn(
-          { newer: newer.map((b) => b.owner), schemaVersion: this.schemaVersion },
+          { newer: newer.map((b) => b.owner), schemaVersion: SCHEMA_VERSION },
           'a newer version of the workers is waiting for this one to stop: stop this process to finish the upgrade',
         );
       this.newerSeen = newer.length > 0;
@@ -92,49 +89,26 @@ export function olderWorkers(
  * change between versions (from `0012-position-claims` on, a position's first claim places its orders
  * without a look-up; an older engine claims without counting), so a mixed cluster could send an
  * order twice. An upgrade is therefore: stop the old workers, start the new ones — and a new worker
- * started early waits here instead of trading next to them. A crashed old worker stops counting once
- * its heartbeat is stale (30 s), or at once on the same machine. Returns false if `signal` aborted the wait.
+ * started early waits here instead of trading next to them, for as long as they run. A crashed old
+ * worker stops counting once its heartbeat is stale (30 s), or at once on the same machine.
  */
-export async function waitForOlderWorkers(
-  ctx: AppContext,
-  owner: string,
-  options: { pollMs?: number; signal?: AbortSignal; schemaVersion?: number } = {},
-): Promise<boolean> {
-  const pollMs = options.pollMs ?? 2_000;
+export async function waitForOlderWorkers(ctx: AppContext, owner: string, pollMs = 2_000): Promise<void> {
   let reported = '';
-  while (!options.signal?.aborted) {
+  for (;;) {
     const now = ctx.clock.now();
-    const older = olderWorkers(
-      await activeWorkers(ctx.db, now - WORKER_STALE_MS),
-      owner,
-      now,
-      options.schemaVersion,
-    );
+    const older = olderWorkers(await activeWorkers(ctx.db, now - WORKER_STALE_MS), owner, now);
     if (older.length === 0) {
       if (reported) ctx.logger.info('the older workers stopped; starting');
-      return true;
+      return;
     }
     const list = older.map((b) => `${b.owner} (${b.schema_version ?? 'before 13'})`).join(', ');
     if (list !== reported) {
       ctx.logger.warn(
-        { older: list, schemaVersion: options.schemaVersion ?? SCHEMA_VERSION },
+        { older: list, schemaVersion: SCHEMA_VERSION },
         'workers of an older version are running: this worker trades once they stop (stop them to finish the upgrade)',
       );
       reported = list;
     }
-    await sleep(pollMs, options.signal);
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
-  return false;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -21,9 +21,9 @@ export interface Workers {
 }
 
 /** Starts the background work of the worker role; `owner` names this process (its heartbeat's). */
-export function startWorkers(ctx: AppContext, owner?: string): Workers {
+export function startWorkers(ctx: AppContext, owner: string): Workers {
   const scheduler = new Scheduler({
-    ...(owner !== undefined ? { owner } : {}),
+    owner,
     db: ctx.db,
     clock: ctx.clock,
     logger: ctx.logger.child({ component: 'scheduler' }),
